@@ -1,0 +1,106 @@
+package io.corecache.engine.bitcask;
+
+import io.corecache.engine.Bytes;
+import io.corecache.engine.CorruptionException;
+import io.corecache.engine.Entry;
+import io.corecache.engine.RangeCursor;
+import io.corecache.engine.StorageException;
+import io.corecache.engine.Versioned;
+
+import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/** A range scan over a {@link Snapshot}: walks its pages in key order and reads each record. */
+final class BitcaskCursor implements RangeCursor {
+
+    private final BitcaskEngine engine;
+    private final Snapshot snapshot;
+    private final Map<Integer, DataFile> filesByHandle = new HashMap<>();
+    private final byte[] end;
+    private final int limit;
+    private final long now;
+    private int pageIndex;
+    private int entryIndex;
+    private int returned;
+    private Entry next;
+    private boolean closed;
+
+    BitcaskCursor(BitcaskEngine engine, Snapshot snapshot, byte[] start, byte[] end, int limit) {
+        this.engine = engine;
+        this.snapshot = snapshot;
+        this.end = end;
+        this.limit = limit;
+        this.now = engine.now();
+        snapshot.files().forEach(f -> filesByHandle.put(f.handle, f));
+        if (start != null && start.length > 0 && !snapshot.pages().isEmpty()) {
+            int index = snapshot.pages().get(0).find(start);
+            entryIndex = index >= 0 ? index : -index - 1;
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null && !closed) {
+            next = advance();
+        }
+        return next != null;
+    }
+
+    @Override
+    public Entry next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        Entry result = next;
+        next = null;
+        returned++;
+        return result;
+    }
+
+    private Entry advance() {
+        while (returned < limit && pageIndex < snapshot.pages().size()) {
+            KeyDirPage page = snapshot.pages().get(pageIndex);
+            if (entryIndex >= page.count()) {
+                pageIndex++;
+                entryIndex = 0;
+                continue;
+            }
+            int index = entryIndex++;
+            if (end != null && page.compareKeyAt(index, end) >= 0) {
+                return null;
+            }
+            Location location = page.location(index);
+            DataFile file = filesByHandle.get(location.file());
+            if (file == null) {
+                throw new StorageException("scan snapshot lost file handle " + location.file());
+            }
+            DataRecord record;
+            try {
+                record = engine.readRecord(file, location);
+            } catch (ClosedChannelException e) {
+                throw new StorageException("pinned file " + file.path + " was closed during a scan", e);
+            }
+            byte[] key = page.key(index);
+            if (!Arrays.equals(record.key(), key)) {
+                throw new CorruptionException(file.path, location.offset(),
+                        "record holds a different key than " + Bytes.printable(key));
+            }
+            Versioned version = record.version();
+            if (!version.isExpiredAt(now)) {
+                return new Entry(key, version);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            snapshot.release();
+        }
+    }
+}
