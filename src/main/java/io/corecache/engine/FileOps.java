@@ -11,8 +11,14 @@ import java.util.List;
  */
 public interface FileOps {
 
-    /** The real file system. */
-    FileOps DEFAULT = new NioFileOps();
+    /** The real file system, files read and appended through memory mappings ({@code MappedFileHandle}). */
+    FileOps MAPPED = new NioFileOps(true);
+
+    /** The real file system, files read with pread and appended with write. */
+    FileOps CHANNELS = new NioFileOps(false);
+
+    /** What engines use unless told otherwise: {@code -Dcorecache.fileops=channels|mapped}. */
+    FileOps DEFAULT = "channels".equals(System.getProperty("corecache.fileops")) ? CHANNELS : MAPPED;
 
     /** Opens an existing file for positional reads. */
     FileHandle openRead(Path file) throws IOException;

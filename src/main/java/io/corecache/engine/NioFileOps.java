@@ -1,7 +1,6 @@
 package io.corecache.engine;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,25 +11,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** {@link FileOps} on the real file system, with {@link FileChannel}s. */
+/** {@link FileOps} on the real file system, through memory mappings or plain channel reads and writes. */
 final class NioFileOps implements FileOps {
+
+    private final boolean mapped;
+
+    NioFileOps(boolean mapped) {
+        this.mapped = mapped;
+    }
 
     @Override
     public FileHandle openRead(Path file) throws IOException {
-        return new ChannelHandle(file, FileChannel.open(file, StandardOpenOption.READ));
+        return open(file, false, StandardOpenOption.READ);
     }
 
     @Override
     public FileHandle create(Path file) throws IOException {
-        return new ChannelHandle(file, FileChannel.open(file,
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        return open(file, true, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     @Override
     public FileHandle openAppend(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        channel.position(channel.size());
-        return new ChannelHandle(file, channel);
+        return open(file, true, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    private FileHandle open(Path file, boolean writable, StandardOpenOption... modes) throws IOException {
+        FileChannel channel = FileChannel.open(file, modes);
+        try {
+            return mapped ? new MappedFileHandle(file, channel, writable) : new ChannelFileHandle(file, channel);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     @Override
@@ -76,42 +88,6 @@ final class NioFileOps implements FileOps {
         // On Linux a directory opened for reading can be fsynced, which makes its entries durable.
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
-        }
-    }
-
-    private record ChannelHandle(Path path, FileChannel channel) implements FileHandle {
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return channel.read(dst, position);
-        }
-
-        @Override
-        public void append(ByteBuffer src) throws IOException {
-            while (src.hasRemaining()) {
-                channel.write(src);
-            }
-        }
-
-        @Override
-        public void sync() throws IOException {
-            channel.force(false);
-        }
-
-        @Override
-        public long size() throws IOException {
-            return channel.size();
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-            channel.truncate(size);
-            channel.position(size);
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }

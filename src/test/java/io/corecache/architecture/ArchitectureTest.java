@@ -34,7 +34,7 @@ class ArchitectureTest {
     @Test
     void engineFileAccessGoesThroughFileOps() {
         noClasses().that().resideInAnyPackage("io.corecache.engine..")
-                .and().haveNameNotMatching("io\\.corecache\\.engine\\.NioFileOps.*")
+                .and().haveNameNotMatching("io\\.corecache\\.engine\\.(NioFileOps|MappedFileHandle|ChannelFileHandle).*")
                 .should().dependOnClassesThat().haveFullyQualifiedName("java.nio.file.Files")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.nio.channels.FileChannel")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.RandomAccessFile")

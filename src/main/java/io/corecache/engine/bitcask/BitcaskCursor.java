@@ -7,7 +7,6 @@ import io.corecache.engine.RangeCursor;
 import io.corecache.engine.StorageException;
 import io.corecache.engine.Versioned;
 
-import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -77,12 +76,7 @@ final class BitcaskCursor implements RangeCursor {
             if (file == null) {
                 throw new StorageException("scan snapshot lost file handle " + location.file());
             }
-            DataRecord record;
-            try {
-                record = engine.readRecord(file, location);
-            } catch (ClosedChannelException e) {
-                throw new StorageException("pinned file " + file.path + " was closed during a scan", e);
-            }
+            DataRecord record = engine.readRecord(file, location);
             byte[] key = page.key(index);
             if (!Arrays.equals(record.key(), key)) {
                 throw new CorruptionException(file.path, location.offset(),

@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -125,14 +124,14 @@ public final class BitcaskEngine implements StorageEngine {
                 return null;
             }
             DataFile file = files.get(location.file());
-            if (file == null) {
+            if (file == null || !file.tryRetain()) {
                 continue; // retired by a merge that has already moved the key: look again
             }
             DataRecord record;
             try {
                 record = readRecord(file, location);
-            } catch (ClosedChannelException e) {
-                continue;
+            } finally {
+                file.release();
             }
             if (!Arrays.equals(record.key(), key)) {
                 throw new CorruptionException(file.path, location.offset(), "record holds a different key");
@@ -143,13 +142,11 @@ public final class BitcaskEngine implements StorageEngine {
                 + ": its file kept moving (merge storm)");
     }
 
-    /** Reads and verifies the record at {@code location}. */
-    DataRecord readRecord(DataFile file, Location location) throws ClosedChannelException {
+    /** Reads and verifies the record at {@code location}; the caller has pinned {@code file}. */
+    DataRecord readRecord(DataFile file, Location location) {
         ByteBuffer buffer = ByteBuffer.allocate(location.size());
         try {
             file.file.readFully(buffer, location.offset());
-        } catch (ClosedChannelException e) {
-            throw e;
         } catch (EOFException e) {
             throw new CorruptionException(file.path, location.offset(), "file ends inside the record");
         } catch (IOException e) {
@@ -321,7 +318,7 @@ public final class BitcaskEngine implements StorageEngine {
             long disk = 0;
             long dead = 0;
             for (DataFile file : files.all()) {
-                disk += file.size();
+                disk += file.size() + file.hintBytes;
                 dead += file.deadBytes();
             }
             return new EngineStats(keyDir.size(), disk, dead, files.count(), merges.get(), reclaimedBytes.get(),
@@ -396,12 +393,8 @@ public final class BitcaskEngine implements StorageEngine {
 
     /** Whether the record at {@code location} (which has an expiry) has expired. Caller holds the lock. */
     boolean isExpired(Location location, long now) {
-        DataFile file = files.get(location.file());
-        try {
-            return file != null && readRecord(file, location).version().isExpiredAt(now);
-        } catch (ClosedChannelException e) {
-            return false;
-        }
+        DataFile file = files.get(location.file()); // in the table and under the lock: pinned
+        return file != null && readRecord(file, location).version().isExpiredAt(now);
     }
 
     /** Accounts a record the key directory no longer points to as dead. Caller holds the lock. */

@@ -29,6 +29,8 @@ final class GroupCommitWriter {
 
     /** A leader stops adding writes to its group past this many bytes, so latency stays bounded. */
     private static final int MAX_GROUP_BYTES = 4 << 20;
+    /** Queued by {@link #seal()}: a turn that rolls the active file over instead of writing. */
+    private static final List<Mutation> ROLL = List.of();
 
     private static final class Pending {
         final List<Mutation> mutations;
@@ -93,12 +95,36 @@ final class GroupCommitWriter {
         }
     }
 
+    /**
+     * Makes the active file immutable (if it holds anything) and starts a new one, in turn with the
+     * writers: a roll never happens while a group is being appended outside the lock.
+     */
+    void seal() {
+        write(ROLL);
+    }
+
     /** Runs one group as the head of the queue. Called and returns with the lock held. */
     private void lead() {
+        if (queue.peekFirst().mutations == ROLL) {
+            Pending self = queue.removeFirst();
+            try {
+                engine.checkWritable();
+                if (active.size() > 0) {
+                    roll();
+                }
+            } catch (RuntimeException e) {
+                self.error = e;
+            }
+            self.done = true;
+            if (!queue.isEmpty()) {
+                queue.peekFirst().turn.signal();
+            }
+            return;
+        }
         List<Pending> group = new ArrayList<>();
         long bytes = 0;
         for (Pending p : queue) {
-            if (!group.isEmpty() && bytes + p.bytes > MAX_GROUP_BYTES) {
+            if (p.mutations == ROLL || (!group.isEmpty() && bytes + p.bytes > MAX_GROUP_BYTES)) {
                 break;
             }
             group.add(p);
@@ -120,6 +146,7 @@ final class GroupCommitWriter {
             error = e;
         }
         if (error == null) {
+            target.retain(); // a restore or close may retire the file while we append outside the lock
             lock.unlock();
             try {
                 target.file.append(buffer);
@@ -131,6 +158,7 @@ final class GroupCommitWriter {
             } catch (IOException e) {
                 error = engine.fail("cannot append to " + target.path, e);
             } finally {
+                target.release();
                 lock.lock();
             }
         }

@@ -66,12 +66,26 @@ final class Merger {
         try {
             long total = 0;
             long dead = 0;
-            for (DataFile file : immutableFiles()) {
+            for (DataFile file : engine.files().all()) {
                 total += file.size();
                 dead += file.deadBytes();
             }
             BitcaskOptions o = engine.options();
             return total > 0 && dead >= o.mergeMinDeadBytes() && dead >= o.mergeDeadRatio() * total;
+        } finally {
+            engine.lock().unlock();
+        }
+    }
+
+    /**
+     * A merge only reads immutable files; the active one is sealed first when dead records fill at least
+     * the merge ratio of it, so a store smaller than one file can reclaim space too.
+     */
+    private boolean activeIsWorthMerging() {
+        engine.lock().lock();
+        try {
+            DataFile active = engine.writer().active();
+            return active.size() > 0 && active.deadBytes() >= engine.options().mergeDeadRatio() * active.size();
         } finally {
             engine.lock().unlock();
         }
@@ -86,21 +100,26 @@ final class Merger {
 
     void merge() {
         synchronized (oneAtATime) {
+            if (activeIsWorthMerging()) {
+                engine.writer().seal();
+            }
             List<DataFile> inputs;
             engine.lock().lock();
             try {
                 engine.checkWritable();
                 inputs = immutableFiles();
+                inputs.forEach(DataFile::retain);
             } finally {
                 engine.lock().unlock();
             }
-            if (inputs.isEmpty()) {
-                return;
-            }
             try {
-                run(inputs);
+                if (!inputs.isEmpty()) {
+                    run(inputs);
+                }
             } catch (IOException e) {
                 throw new StorageException("merge of " + engine.dir() + " failed: " + e.getMessage(), e);
+            } finally {
+                inputs.forEach(DataFile::release);
             }
         }
     }
@@ -220,10 +239,15 @@ final class Merger {
     }
 
     void writeHintQuietly(DataFile file) {
+        if (!file.tryRetain()) {
+            return; // already merged away
+        }
         try {
             writeHint(file, true);
         } catch (IOException | RuntimeException e) {
             log.warn("cannot write the hint file of {}; start-up will read the data file instead", file.path, e);
+        } finally {
+            file.release();
         }
     }
 
@@ -248,6 +272,7 @@ final class Merger {
             throw new io.corecache.engine.CorruptionException(file.path, torn.offset, "torn record in an immutable file");
         }
         fileOps.rename(temporary, dir.resolve(FileNames.hint(file.id)));
+        file.hintBytes = fileOps.size(dir.resolve(FileNames.hint(file.id)));
         if (syncDirectory) {
             fileOps.syncDirectory(dir);
         }

@@ -10,10 +10,11 @@ import java.nio.file.Path;
 /**
  * Reads a data file's records in order, verifying each checksum.
  *
- * <p>A damaged record is a torn tail when nothing after it can be a written record: its declared length
- * runs past the end of the file, it ends exactly at the end, or only zero bytes follow it (the file grew
- * but the data never reached the disk). The scanner reports that as {@link TornTail}; any other damage is
- * a {@link CorruptionException} naming the file and offset.
+ * <p>Where the next record should start, only zero bytes to the end of the file mean the end of the data:
+ * files are extended ahead of their appends (see {@code MappedFileHandle}), and no record starts with a
+ * zero header. A damaged record is a torn tail when nothing after it can be a written record: its declared
+ * length runs past the end of the file or it ends exactly at the end. The scanner reports that as
+ * {@link TornTail}; any other damage is a {@link CorruptionException} naming the file and offset.
  */
 final class RecordScanner {
 
@@ -36,6 +37,7 @@ final class RecordScanner {
     private long bufferStart;
     private long position;
     private long lastOffset = -1;
+    private boolean zeroTail;
 
     RecordScanner(FileHandle file, long fileSize) {
         this.file = file;
@@ -54,9 +56,18 @@ final class RecordScanner {
         return position;
     }
 
-    /** The next record, or null at the end of the file. */
+    /** Whether the data ended in zero bytes (preallocated space, or a write that never reached the disk). */
+    boolean endedInZeros() {
+        return zeroTail;
+    }
+
+    /** The next record, or null at the end of the data. */
     DataRecord next() throws IOException, TornTail {
         if (position >= fileSize) {
+            return null;
+        }
+        if (onlyZerosFrom(position)) {
+            zeroTail = true;
             return null;
         }
         if (!fill(RecordFormat.HEADER_BYTES)) {
@@ -108,16 +119,24 @@ final class RecordScanner {
     }
 
     /** Classifies a damaged record at {@link #position}: torn tail, or corruption to report. */
-    private TornTail damaged(long recordEnd, String what) throws IOException {
-        if (recordEnd == fileSize || onlyZerosFrom(position)) {
+    private TornTail damaged(long recordEnd, String what) {
+        if (recordEnd == fileSize) {
             return new TornTail(position);
         }
         throw new CorruptionException(path, position, what);
     }
 
+    /** Whether every byte from {@code from} to the end is zero; cheap when the next header is not zero. */
     private boolean onlyZerosFrom(long from) throws IOException {
+        fill(1);
+        // What is buffered first: a record's header has a non-zero byte within its first few bytes.
+        for (int i = (int) (from - bufferStart); i < buffer.limit(); i++) {
+            if (buffer.get(i) != 0) {
+                return false;
+            }
+        }
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
-        for (long at = from; at < fileSize; ) {
+        for (long at = bufferStart + buffer.limit(); at < fileSize; ) {
             chunk.clear();
             int n = file.read(chunk, at);
             if (n <= 0) {

@@ -136,6 +136,7 @@ final class Recovery {
             return false;
         }
         engine.noteRevision(maxRevision);
+        file.hintBytes = fileOps.size(hint);
         return true;
     }
 
@@ -171,9 +172,15 @@ final class Recovery {
         }
         if (cut >= 0) {
             log.warn("{}: cutting a torn tail at offset {} ({} bytes)", file.path, cut, file.size() - cut);
+        } else if (active && scanner.endedInZeros()) {
+            cut = scanner.position(); // space extended ahead of appends: not damage
+        }
+        if (cut >= 0) {
             file.file.truncate(cut);
             file.file.sync();
             file.grew(cut);
+        } else {
+            file.grew(scanner.position());
         }
     }
 

@@ -77,6 +77,30 @@ class BitcaskMergeTest {
     }
 
     @Test
+    void aStoreSmallerThanOneFileStillReclaimsSpace() {
+        BitcaskOptions bigFiles = options(Duration.ZERO).withMaxFileBytes(256L << 20);
+        try (BitcaskEngine engine = BitcaskEngine.open(dir, bigFiles)) {
+            for (int round = 0; round < 4; round++) {
+                for (int i = 0; i < 1_000; i++) {
+                    engine.put(b("key" + i), value(round, 1_000), round * 1_000L + i + 1);
+                }
+            }
+            EngineStats before = engine.stats();
+            assertEquals(1, before.files());
+            engine.merge();
+            EngineStats after = engine.stats();
+            assertTrue(after.diskBytes() < before.diskBytes() / 2, "before " + before + " after " + after);
+            assertEquals(3, engine.get(b("key999")).value()[0]);
+            engine.put(b("key0"), value(9, 10), 5_000);
+        }
+        try (BitcaskEngine engine = BitcaskEngine.open(dir, bigFiles)) {
+            assertEquals(9, engine.get(b("key0")).value()[0]);
+            assertEquals(3, engine.get(b("key1")).value()[0]);
+            assertEquals(1_000, engine.stats().liveKeys());
+        }
+    }
+
+    @Test
     void deletedKeysStayDeletedThroughMergeAndReopen() {
         try (BitcaskEngine engine = BitcaskEngine.open(dir, options(Duration.ZERO))) {
             long revision = 0;
