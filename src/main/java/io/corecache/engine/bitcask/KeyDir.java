@@ -114,6 +114,39 @@ final class KeyDir {
         return result;
     }
 
+    /** Fills an empty directory with keys given in ascending order (start-up). */
+    Builder builder() {
+        if (size != 0) {
+            throw new IllegalStateException("bulk loading needs an empty key directory");
+        }
+        return new Builder();
+    }
+
+    /** Appends keys in order into pages filled to three quarters, leaving room for inserts. */
+    final class Builder {
+        private final KeyDirPage.Builder page = new KeyDirPage.Builder();
+        private byte[] fence = FIRST_FENCE;
+
+        void add(byte[] key, Location location) {
+            if (page.count() > 0 && page.bytes() + KeyDirPage.ENTRY_OVERHEAD + key.length > SPLIT_BYTES * 3 / 4) {
+                flush();
+                fence = key;
+            }
+            page.add(key, location);
+        }
+
+        void finish() {
+            if (page.count() > 0) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            size += page.count();
+            pages.put(fence, page.build());
+        }
+    }
+
     private void publish(byte[] fence, KeyDirPage updated) {
         if (updated.bytes() > SPLIT_BYTES && updated.count() > 1) {
             int split = updated.splitIndex();

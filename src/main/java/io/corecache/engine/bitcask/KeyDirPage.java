@@ -130,6 +130,42 @@ final class KeyDirPage {
         return new KeyDirPage(Arrays.copyOfRange(data, from, to), newStarts);
     }
 
+    /** Lays out sorted entries one after another, for building pages in bulk. */
+    static final class Builder {
+        private byte[] data = new byte[KeyDir.SPLIT_BYTES * 2];
+        private int[] starts = new int[64];
+        private int count;
+        private int used;
+
+        int bytes() {
+            return used;
+        }
+
+        int count() {
+            return count;
+        }
+
+        void add(byte[] key, Location location) {
+            int need = ENTRY_OVERHEAD + key.length;
+            if (used + need > data.length) {
+                data = Arrays.copyOf(data, Math.max(data.length * 2, used + need));
+            }
+            if (count == starts.length) {
+                starts = Arrays.copyOf(starts, count * 2);
+            }
+            starts[count++] = used;
+            writeEntry(data, used, key, location);
+            used += need;
+        }
+
+        KeyDirPage build() {
+            KeyDirPage page = new KeyDirPage(Arrays.copyOf(data, used), Arrays.copyOf(starts, count));
+            count = 0;
+            used = 0;
+            return page;
+        }
+    }
+
     private int entryEnd(int index) {
         return index + 1 < starts.length ? starts[index + 1] : data.length;
     }

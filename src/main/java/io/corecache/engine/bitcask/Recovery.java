@@ -19,8 +19,9 @@ import java.util.TreeSet;
 
 /**
  * Opening a Bitcask directory: discards what an interrupted restore or merge left, replays every data
- * file in id order into the key directory (from its hint file when it has a good one), and cuts a torn
- * tail off the active file. Corruption anywhere else stops the open with the file and offset.
+ * file in id order (from its hint file when it has a good one) into a {@link KeyDirLoader} that builds
+ * the key directory, and cuts a torn tail off the active file. Corruption anywhere else stops the open
+ * with the file and offset.
  */
 final class Recovery {
 
@@ -29,6 +30,7 @@ final class Recovery {
     private final BitcaskEngine engine;
     private final Path dir;
     private final FileOps fileOps;
+    private final KeyDirLoader loader = new KeyDirLoader();
 
     Recovery(BitcaskEngine engine) {
         this.engine = engine;
@@ -85,6 +87,7 @@ final class Recovery {
                 engine.sealed(file);
             }
         }
+        loader.buildInto(engine.keyDir(), engine.files());
         for (String hint : hints) {
             if (!ids.contains(Long.parseUnsignedLong(hint.substring(0, 16), 16))) {
                 fileOps.delete(dir.resolve(hint)); // its data file was merged away
@@ -125,10 +128,10 @@ final class Recovery {
                 file.addDead(size);
             } else if ((flags & RecordFormat.FLAG_TOMBSTONE) != 0) {
                 file.addDead(size);
-                engine.forget(engine.keyDir().remove(key));
+                loader.delete(key);
             } else {
                 boolean expires = (flags & HintFile.FLAG_EXPIRES) != 0;
-                engine.forget(engine.keyDir().put(key, new Location(file.handle, offset, size, createTime, expires)));
+                loader.put(key, new Location(file.handle, offset, size, createTime, expires));
             }
         });
         if (maxRevision < 0) {
@@ -190,11 +193,11 @@ final class Recovery {
             file.addDead(record.size());
         } else if (record.isTombstone()) {
             file.addDead(record.size());
-            engine.forget(engine.keyDir().remove(record.key()));
+            loader.delete(record.key());
         } else {
             Location location = new Location(file.handle, (int) offset, record.size(), record.createTime(),
                     record.expiresAt() != 0);
-            engine.forget(engine.keyDir().put(record.key(), location));
+            loader.put(record.key(), location);
         }
     }
 }
