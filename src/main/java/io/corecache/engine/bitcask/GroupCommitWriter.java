@@ -231,7 +231,7 @@ final class GroupCommitWriter {
                 return created == null ? now : created;
             }
         }
-        Location current = engine.keyDir().get(key);
+        Location current = engine.keyDir().getForWrite(key);
         if (current == null) {
             return now;
         }

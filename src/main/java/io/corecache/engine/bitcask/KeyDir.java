@@ -11,11 +11,16 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * The ordered key directory: key -> {@link Location} of its current record.
  *
  * <p>Implementation notes: a skip list maps each page's fence (a lower bound of its keys; the first page's
- * fence is the empty key) to an immutable {@link KeyDirPage}. Readers find the page with
- * {@code floorEntry} and binary-search it, without locks. Mutations come from one thread at a time (the
- * engine holds its write lock) and publish new pages. A split publishes the upper half under its new fence
- * before replacing the old page with the lower half, so a concurrent reader always finds a page holding
- * its key. A scan snapshot is taken under the write lock: the page references are the snapshot.
+ * fence is the empty key) to a {@link Slot} holding an immutable {@link KeyDirPage}. Readers find the slot
+ * with {@code floorEntry} and binary-search its page, without locks. Mutations come from one thread at a
+ * time (the engine holds its write lock): an update swaps the slot's page (no skip-list write); a split
+ * inserts the upper half under its new fence before the lower half replaces the old page, so a concurrent
+ * reader always finds a page holding its key. A scan snapshot is taken under the write lock: the page
+ * references are the snapshot.
+ *
+ * <p>A writer usually looks a key up ({@link #getForWrite}) just before it sets it; the slot found is
+ * remembered and reused by the following {@link #put} unless the skip list changed shape in between,
+ * so a put walks the skip list once, not twice.
  */
 final class KeyDir {
 
@@ -23,11 +28,26 @@ final class KeyDir {
     static final int SPLIT_BYTES = 2048;
     private static final byte[] FIRST_FENCE = new byte[0];
 
-    private final ConcurrentSkipListMap<byte[], KeyDirPage> pages = new ConcurrentSkipListMap<>(Bytes.ORDER);
+    /** The current page for one fence. */
+    private static final class Slot {
+        volatile KeyDirPage page;
+
+        Slot(KeyDirPage page) {
+            this.page = page;
+        }
+    }
+
+    private final ConcurrentSkipListMap<byte[], Slot> pages = new ConcurrentSkipListMap<>(Bytes.ORDER);
     private volatile long size;
+    /** Bumped whenever a slot is added or removed: remembered slots are then stale. Writer-only. */
+    private long shape;
+    private byte[] cachedKey;
+    private byte[] cachedFence;
+    private Slot cachedSlot;
+    private long cachedShape = -1;
 
     KeyDir() {
-        pages.put(FIRST_FENCE, KeyDirPage.EMPTY);
+        pages.put(FIRST_FENCE, new Slot(KeyDirPage.EMPTY));
     }
 
     long size() {
@@ -35,15 +55,28 @@ final class KeyDir {
     }
 
     Location get(byte[] key) {
-        KeyDirPage page = pages.floorEntry(key).getValue();
+        KeyDirPage page = pages.floorEntry(key).getValue().page;
+        int index = page.find(key);
+        return index >= 0 ? page.location(index) : null;
+    }
+
+    /** {@link #get} for the writer, remembering where the key lives for the put that follows. */
+    Location getForWrite(byte[] key) {
+        Map.Entry<byte[], Slot> entry = pages.floorEntry(key);
+        cachedKey = key;
+        cachedFence = entry.getKey();
+        cachedSlot = entry.getValue();
+        cachedShape = shape;
+        KeyDirPage page = cachedSlot.page;
         int index = page.find(key);
         return index >= 0 ? page.location(index) : null;
     }
 
     /** Sets {@code key}; returns the location it replaced, or null. Caller holds the write lock. */
     Location put(byte[] key, Location location) {
-        Map.Entry<byte[], KeyDirPage> slot = pages.floorEntry(key);
-        KeyDirPage page = slot.getValue();
+        Map.Entry<byte[], Slot> entry = slotFor(key);
+        Slot slot = entry.getValue();
+        KeyDirPage page = slot.page;
         int index = page.find(key);
         Location previous = null;
         KeyDirPage updated;
@@ -54,24 +87,26 @@ final class KeyDir {
             updated = page.with(-index - 1, false, key, location);
             size++;
         }
-        publish(slot.getKey(), updated);
+        publish(slot, updated);
         return previous;
     }
 
     /** Removes {@code key}; returns its location, or null if absent. Caller holds the write lock. */
     Location remove(byte[] key) {
-        Map.Entry<byte[], KeyDirPage> slot = pages.floorEntry(key);
-        KeyDirPage page = slot.getValue();
+        Map.Entry<byte[], Slot> entry = slotFor(key);
+        Slot slot = entry.getValue();
+        KeyDirPage page = slot.page;
         int index = page.find(key);
         if (index < 0) {
             return null;
         }
         Location previous = page.location(index);
         KeyDirPage updated = page.without(index);
-        if (updated.count() == 0 && slot.getKey() != FIRST_FENCE) {
-            pages.remove(slot.getKey(), page);
+        if (updated.count() == 0 && entry.getKey() != FIRST_FENCE) {
+            pages.remove(entry.getKey(), slot);
+            shape++;
         } else {
-            pages.put(slot.getKey(), updated);
+            slot.page = updated;
         }
         size--;
         return previous;
@@ -82,13 +117,13 @@ final class KeyDir {
      * record that no writer replaced meanwhile). Caller holds the write lock.
      */
     boolean relocate(byte[] key, Location from, Location to) {
-        Map.Entry<byte[], KeyDirPage> slot = pages.floorEntry(key);
-        KeyDirPage page = slot.getValue();
+        Slot slot = pages.floorEntry(key).getValue();
+        KeyDirPage page = slot.page;
         int index = page.find(key);
         if (index < 0 || !page.location(index).sameRecord(from)) {
             return false;
         }
-        publish(slot.getKey(), page.with(index, true, key, to));
+        slot.page = page.with(index, true, key, to); // same key, same size: never splits
         return true;
     }
 
@@ -100,12 +135,13 @@ final class KeyDir {
         byte[] from = start == null ? FIRST_FENCE : pages.floorKey(start);
         List<KeyDirPage> result = new ArrayList<>();
         long covered = 0;
-        for (Map.Entry<byte[], KeyDirPage> e : pages.tailMap(from, true).entrySet()) {
+        for (Map.Entry<byte[], Slot> e : pages.tailMap(from, true).entrySet()) {
             if (end != null && !result.isEmpty() && Bytes.compare(e.getKey(), end) >= 0) {
                 break;
             }
-            result.add(e.getValue());
-            covered += e.getValue().count();
+            KeyDirPage page = e.getValue().page;
+            result.add(page);
+            covered += page.count();
             // The first page may hold keys before start, so only count it towards the limit past that page.
             if (result.size() > 1 && covered - result.get(0).count() >= limit) {
                 break;
@@ -143,18 +179,27 @@ final class KeyDir {
 
         private void flush() {
             size += page.count();
-            pages.put(fence, page.build());
+            pages.put(fence, new Slot(page.build()));
+            shape++;
         }
     }
 
-    private void publish(byte[] fence, KeyDirPage updated) {
+    private Map.Entry<byte[], Slot> slotFor(byte[] key) {
+        if (key == cachedKey && cachedShape == shape) {
+            return Map.entry(cachedFence, cachedSlot);
+        }
+        return pages.floorEntry(key);
+    }
+
+    private void publish(Slot slot, KeyDirPage updated) {
         if (updated.bytes() > SPLIT_BYTES && updated.count() > 1) {
             int split = updated.splitIndex();
             KeyDirPage upper = updated.slice(split, updated.count());
-            pages.put(upper.key(0), upper);
-            pages.put(fence, updated.slice(0, split));
+            pages.put(upper.key(0), new Slot(upper));
+            shape++;
+            slot.page = updated.slice(0, split);
         } else {
-            pages.put(fence, updated);
+            slot.page = updated;
         }
     }
 }
