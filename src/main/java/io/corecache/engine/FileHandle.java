@@ -21,6 +21,13 @@ public interface FileHandle extends Closeable {
 
     long size() throws IOException;
 
+    /**
+     * Says the file will not grow any more, so space reserved ahead of appends can be given back. Reads
+     * go on working.
+     */
+    default void finishAppending() throws IOException {
+    }
+
     /** Cuts the file to {@code size} bytes (recovery removes a torn tail this way). */
     void truncate(long size) throws IOException;
 

@@ -117,6 +117,15 @@ final class MappedFileHandle implements FileHandle {
         return size;
     }
 
+    /** Trims the physical file to what was appended; the windows past it stay mapped but are never read. */
+    @Override
+    public void finishAppending() throws IOException {
+        ensureOpen();
+        if (writable && channel.size() > size) {
+            channel.truncate(size);
+        }
+    }
+
     @Override
     public void truncate(long newSize) throws IOException {
         ensureOpen();
@@ -176,7 +185,7 @@ final class MappedFileHandle implements FileHandle {
         MappedByteBuffer[] grown = java.util.Arrays.copyOf(mapped, Math.max(needed, mapped.length));
         if (writable) {
             long physical = (long) needed * CHUNK;
-            if (channel.size() < physical) {
+            if (channel.size() < physical) { // (after finishAppending nothing appends, so this never re-grows)
                 channel.write(ByteBuffer.wrap(new byte[1]), physical - 1); // sparse extension
             }
             for (int i = 0; i < needed; i++) {

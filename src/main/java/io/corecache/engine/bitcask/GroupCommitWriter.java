@@ -264,6 +264,7 @@ final class GroupCommitWriter {
     void roll() {
         try {
             active.file.sync();
+            active.file.finishAppending();
             DataFile sealed = active;
             active = engine.createDataFile(FileNames.generation(engine.files().highestId()) + 1);
             unsynced = false;

@@ -18,7 +18,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * header  : magic "CCHINT01"
  * entry   : flags u8 (the record's, plus 0x80 if it expires) | keyLen u16 | offset u32 | size u32 | createTime i64 | key
- * trailer : count u32 | maxRevision i64 | crc32c u32 over every byte before it
+ * trailer : count u32 | maxRevision i64 | dataLength i64 | crc32c u32 over every byte before it
  * </pre>
  * A hint file that fails its checksum is ignored and the data file is scanned instead.
  */
@@ -26,9 +26,13 @@ final class HintFile {
 
     static final byte[] MAGIC = {'C', 'C', 'H', 'I', 'N', 'T', '0', '1'};
     static final int ENTRY_FIXED_BYTES = 1 + 2 + 4 + 4 + 8;
-    static final int TRAILER_BYTES = 4 + 8 + 4;
+    static final int TRAILER_BYTES = 4 + 8 + 8 + 4;
     /** Set in an entry's flags (beside the record's own) when the record has an expiry. */
     static final int FLAG_EXPIRES = 0x80;
+
+    /** What a verified hint file says about its data file besides the entries. */
+    record Summary(long maxRevision, long dataLength) {
+    }
 
     /** Receives a hint file's entries in file order. */
     interface Visitor {
@@ -60,12 +64,12 @@ final class HintFile {
             count++;
         }
 
-        /** Writes the trailer and fsyncs. */
-        void finish(long maxRevision) throws IOException {
+        /** Writes the trailer and fsyncs. {@code dataLength} is the data file's length, records only. */
+        void finish(long maxRevision, long dataLength) throws IOException {
             if (buffer.remaining() < TRAILER_BYTES) {
                 flush();
             }
-            buffer.putInt(count).putLong(maxRevision);
+            buffer.putInt(count).putLong(maxRevision).putLong(dataLength);
             crc.update(buffer.array(), 0, buffer.position());
             buffer.putInt((int) crc.getValue());
             buffer.flip();
@@ -91,28 +95,29 @@ final class HintFile {
     }
 
     /**
-     * Verifies the hint file, then feeds its entries to {@code visitor}; returns the highest revision of
-     * the data file, or -1 (having fed nothing) if the hint file is damaged and must not be used.
+     * Verifies the hint file, then feeds its entries to {@code visitor}; returns its summary, or null
+     * (having fed nothing) if the hint file is damaged, or describes more data than the data file's
+     * {@code dataFileSize} bytes, and must not be used.
      */
-    static long read(FileOps fileOps, Path path, Visitor visitor) throws IOException {
+    static Summary read(FileOps fileOps, Path path, long dataFileSize, Visitor visitor) throws IOException {
         try (FileHandle file = fileOps.openRead(path)) {
             long size = file.size();
             if (size < MAGIC.length + TRAILER_BYTES) {
-                return -1;
+                return null;
             }
             ByteBuffer trailer = ByteBuffer.allocate(TRAILER_BYTES);
             file.readFully(trailer, size - TRAILER_BYTES);
             int count = trailer.getInt(0);
-            long maxRevision = trailer.getLong(4);
-            if (checksum(file, size - 4) != trailer.getInt(12)) {
-                return -1;
+            Summary summary = new Summary(trailer.getLong(4), trailer.getLong(12));
+            if (summary.dataLength() > dataFileSize || checksum(file, size - 4) != trailer.getInt(20)) {
+                return null;
             }
             try (DataInputStream in = new DataInputStream(new BufferedInputStream(
                     new FileHandleInputStream(file, 0, size - TRAILER_BYTES), 1 << 16))) {
                 byte[] magic = new byte[MAGIC.length];
                 in.readFully(magic);
                 if (!Arrays.equals(magic, MAGIC)) {
-                    return -1;
+                    return null;
                 }
                 for (int i = 0; i < count; i++) {
                     int flags = in.readUnsignedByte();
@@ -124,7 +129,7 @@ final class HintFile {
                     visitor.entry(flags, key, offset, recordSize, createTime);
                 }
             }
-            return maxRevision;
+            return summary;
         }
     }
 

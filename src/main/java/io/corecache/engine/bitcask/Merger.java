@@ -210,6 +210,7 @@ final class Merger {
         for (MergeOutput out : outputs) {
             out.flush();
             out.file.file.sync();
+            out.file.file.finishAppending();
             writeHint(out.file, false);
             after += out.file.size();
         }
@@ -267,7 +268,7 @@ final class Merger {
                 }
                 hint.add(flags, r.key(), (int) scanner.offset(), r.size(), r.createTime());
             }
-            hint.finish(maxRevision);
+            hint.finish(maxRevision, file.size());
         } catch (RecordScanner.TornTail torn) {
             throw new io.corecache.engine.CorruptionException(file.path, torn.offset, "torn record in an immutable file");
         }

@@ -12,9 +12,10 @@ import java.nio.file.Path;
  *
  * <p>Where the next record should start, only zero bytes to the end of the file mean the end of the data:
  * files are extended ahead of their appends (see {@code MappedFileHandle}), and no record starts with a
- * zero header. A damaged record is a torn tail when nothing after it can be a written record: its declared
- * length runs past the end of the file or it ends exactly at the end. The scanner reports that as
- * {@link TornTail}; any other damage is a {@link CorruptionException} naming the file and offset.
+ * zero header. A damaged record is a torn tail when nothing was written after it: its declared length runs
+ * past the end of the file, or only zeros follow where it ends (a crash cut the last copy into the
+ * pre-extended file short). The scanner reports that as {@link TornTail}; any other damage is a
+ * {@link CorruptionException} naming the file and offset.
  */
 final class RecordScanner {
 
@@ -66,6 +67,7 @@ final class RecordScanner {
         if (position >= fileSize) {
             return null;
         }
+        fill(1);
         if (onlyZerosFrom(position)) {
             zeroTail = true;
             return null;
@@ -76,7 +78,7 @@ final class RecordScanner {
         int at = (int) (position - bufferStart);
         long size = DataRecord.declaredSize(buffer, at);
         if (size < 0) {
-            throw damaged(-1, "impossible record header");
+            throw damaged(position + RecordFormat.HEADER_BYTES, "impossible record header");
         }
         if (position + size > fileSize) {
             throw new TornTail(position);
@@ -118,25 +120,32 @@ final class RecordScanner {
         return buffer.limit() >= need;
     }
 
-    /** Classifies a damaged record at {@link #position}: torn tail, or corruption to report. */
-    private TornTail damaged(long recordEnd, String what) {
-        if (recordEnd == fileSize) {
+    /**
+     * Classifies a damaged record at {@link #position}: a torn tail if nothing but zeros follows where it
+     * ends (it was the last thing written, cut short by a crash), else corruption to report.
+     */
+    private TornTail damaged(long recordEnd, String what) throws IOException {
+        if (recordEnd >= fileSize || onlyZerosFrom(recordEnd)) {
             return new TornTail(position);
         }
         throw new CorruptionException(path, position, what);
     }
 
-    /** Whether every byte from {@code from} to the end is zero; cheap when the next header is not zero. */
+    /** Whether every byte from {@code from} to the end is zero; cheap when the first one is not. */
     private boolean onlyZerosFrom(long from) throws IOException {
-        fill(1);
+        long bufferEnd = bufferStart + buffer.limit();
+        long at = from;
         // What is buffered first: a record's header has a non-zero byte within its first few bytes.
-        for (int i = (int) (from - bufferStart); i < buffer.limit(); i++) {
-            if (buffer.get(i) != 0) {
-                return false;
+        if (from >= bufferStart && from < bufferEnd) {
+            for (int i = (int) (from - bufferStart); i < buffer.limit(); i++) {
+                if (buffer.get(i) != 0) {
+                    return false;
+                }
             }
+            at = bufferEnd;
         }
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
-        for (long at = bufferStart + buffer.limit(); at < fileSize; ) {
+        while (at < fileSize) {
             chunk.clear();
             int n = file.read(chunk, at);
             if (n <= 0) {

@@ -123,7 +123,7 @@ final class Recovery {
     /** Loads a file's entries from its hint file; false (having loaded nothing) if the hint is damaged. */
     private boolean replayHint(DataFile file) throws IOException {
         Path hint = dir.resolve(FileNames.hint(file.id));
-        long maxRevision = HintFile.read(fileOps, hint, (flags, key, offset, size, createTime) -> {
+        HintFile.Summary summary = HintFile.read(fileOps, hint, file.size(), (flags, key, offset, size, createTime) -> {
             if ((flags & RecordFormat.FLAG_META) != 0) {
                 file.addDead(size);
             } else if ((flags & RecordFormat.FLAG_TOMBSTONE) != 0) {
@@ -134,11 +134,12 @@ final class Recovery {
                 loader.put(key, new Location(file.handle, offset, size, createTime, expires));
             }
         });
-        if (maxRevision < 0) {
+        if (summary == null) {
             log.warn("{}: hint file is damaged; reading the data file instead", hint);
             return false;
         }
-        engine.noteRevision(maxRevision);
+        engine.noteRevision(summary.maxRevision());
+        file.grew(summary.dataLength()); // the file may end in space reserved before a crash
         file.hintBytes = fileOps.size(hint);
         return true;
     }

@@ -87,6 +87,22 @@ class BitcaskRecoveryTest {
         assertEquals(goodSize, Files.size(activeFile()));
     }
 
+    /** Found by the torture tool: files are extended ahead of appends, so a cut-short copy ends in zeros. */
+    @Test
+    void aRecordCutShortInsidePreExtendedSpaceIsATornTail() throws Exception {
+        writeTwoKeys();
+        long goodSize = Files.size(activeFile());
+        ByteBuffer torn = record(0, "c", "a value whose second half never reached the page cache", 3);
+        java.util.Arrays.fill(torn.array(), torn.limit() - 20, torn.limit(), (byte) 0);
+        append(torn);
+        append(ByteBuffer.allocate(1 << 16));
+        try (BitcaskEngine engine = BitcaskEngine.open(dir, options)) {
+            assertNull(engine.get(b("c")));
+            assertEquals(2, engine.stats().liveKeys());
+        }
+        assertEquals(goodSize, Files.size(activeFile()));
+    }
+
     @Test
     void aBatchWithoutItsLastRecordIsDroppedWhole() throws Exception {
         writeTwoKeys();
