@@ -12,9 +12,8 @@ import java.nio.file.Path;
  *
  * <p>Where the next record should start, only zero bytes to the end of the file mean the end of the data:
  * files are extended ahead of their appends (see {@code MappedFileHandle}), and no record starts with a
- * zero header. A damaged record is a torn tail when nothing was written after it: its declared length runs
- * past the end of the file, or only zeros follow where it ends (a crash cut the last copy into the
- * pre-extended file short). The scanner reports that as {@link TornTail}; any other damage is a
+ * zero header. A damaged record is a torn tail when no intact record follows it: it was the last thing
+ * written and a crash cut it short. The scanner reports that as {@link TornTail}; any other damage is a
  * {@link CorruptionException} naming the file and offset.
  */
 final class RecordScanner {
@@ -73,25 +72,22 @@ final class RecordScanner {
             return null;
         }
         if (!fill(RecordFormat.HEADER_BYTES)) {
-            throw damaged(fileSize, "incomplete record header");
+            throw damaged("incomplete record header");
         }
         int at = (int) (position - bufferStart);
         long size = DataRecord.declaredSize(buffer, at);
         if (size < 0) {
-            throw damaged(position + RecordFormat.HEADER_BYTES, "impossible record header");
+            throw damaged("impossible record header");
         }
-        if (position + size > fileSize) {
-            throw new TornTail(position);
-        }
-        if (!fill((int) size)) {
-            throw new TornTail(position);
+        if (position + size > fileSize || !fill((int) size)) {
+            throw damaged("record runs past the end of the file");
         }
         at = (int) (position - bufferStart);
         DataRecord record;
         try {
             record = DataRecord.parse(buffer, at, (int) size, path, position);
         } catch (CorruptionException e) {
-            throw damaged(position + size, e.getMessage());
+            throw damaged(e.getMessage());
         }
         lastOffset = position;
         position += size;
@@ -121,14 +117,37 @@ final class RecordScanner {
     }
 
     /**
-     * Classifies a damaged record at {@link #position}: a torn tail if nothing but zeros follows where it
-     * ends (it was the last thing written, cut short by a crash), else corruption to report.
+     * Classifies a damaged record at {@link #position}: a torn tail if no intact record starts anywhere
+     * after it (it was the last thing written, cut short by a crash), else corruption to report. A bit
+     * flipped in a length field thus cannot pass for a torn tail and silently drop the records after it.
      */
-    private TornTail damaged(long recordEnd, String what) throws IOException {
-        if (recordEnd >= fileSize || onlyZerosFrom(recordEnd)) {
+    private TornTail damaged(String what) throws IOException {
+        if (!intactRecordAfter(position + 1)) {
             return new TornTail(position);
         }
         throw new CorruptionException(path, position, what);
+    }
+
+    /** Whether an intact record (plausible header, matching checksum) starts at any offset from {@code from}. */
+    private boolean intactRecordAfter(long from) throws IOException {
+        if (onlyZerosFrom(from)) {
+            return false;
+        }
+        ByteBuffer header = ByteBuffer.allocate(RecordFormat.HEADER_BYTES);
+        for (long at = from; at + RecordFormat.HEADER_BYTES <= fileSize; at++) {
+            header.clear();
+            file.readFully(header, at);
+            long size = DataRecord.declaredSize(header, 0);
+            if (size < RecordFormat.HEADER_BYTES || at + size > fileSize || size > Integer.MAX_VALUE) {
+                continue;
+            }
+            ByteBuffer record = ByteBuffer.allocate((int) size);
+            file.readFully(record, at);
+            if (record.getInt(0) == RecordFormat.checksum(record, 4, (int) size)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether every byte from {@code from} to the end is zero; cheap when the first one is not. */
