@@ -1,5 +1,6 @@
 package io.corecache.cli;
 
+import io.corecache.engine.StorageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,7 +56,7 @@ public final class Main implements Runnable {
     private static int reportFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parsed) {
         var err = commandLine.getErr();
         if (failure instanceof IOException || failure instanceof UncheckedIOException
-                || failure instanceof io.corecache.engine.StorageException
+                || failure instanceof StorageException
                 || failure instanceof CommandFailure) {
             err.println("corecache " + commandLine.getCommandName() + ": " + failure.getMessage());
         } else {
