@@ -33,8 +33,12 @@ final class WriterProcess {
     static WriterProcess start(Path dir, TortureStore store, TortureWorkload workload, int generation,
                                long firstRevision, long seed) {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m"));
+        // Pass on the launcher's JVM flags that silence the file-mapping release warning on new JDKs.
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(arg -> arg.startsWith("--sun-misc-unsafe-memory-access"))
+                .forEach(command::add);
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 TortureWriter.class.getName(),
                 "--dir", dir.toString(),

@@ -306,7 +306,10 @@ public abstract class StorageEngineContractTest {
         engine.checkpoint(out);
         byte[] cut = java.util.Arrays.copyOf(out.toByteArray(), out.size() - 5);
         try (StorageEngine copy = open(other, options())) {
+            copy.put(b("old"), b("x"), 1);
             assertThrows(StorageException.class, () -> copy.restore(new ByteArrayInputStream(cut)));
+            assertNull(copy.get(b("a")), "nothing half-loaded is served");
+            assertNull(copy.get(b("old")), "nor the state the restore was replacing");
         }
         try (StorageEngine reopened = open(other, options())) {
             assertNull(reopened.get(b("a")), "a failed restore leaves the engine empty, never half-loaded");

@@ -283,7 +283,24 @@ public final class BitcaskEngine implements StorageEngine {
         } finally {
             lock.unlock();
         }
-        CheckpointReader reader = new CheckpointReader(in);
+        try {
+            return load(new CheckpointReader(in), marker);
+        } catch (RuntimeException e) {
+            // Never serve a half-loaded state: empty until a reopen (which finds the marker and discards it all).
+            lock.lock();
+            try {
+                keyDir = new KeyDir();
+                if (failure == null) {
+                    failure = new StorageException("restore failed: " + e.getMessage(), e);
+                }
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
+    }
+
+    private long load(CheckpointReader reader, Path marker) {
         List<Mutation> chunk = new ArrayList<>();
         for (Entry entry = reader.next(); entry != null; entry = reader.next()) {
             Versioned v = entry.version();
@@ -298,7 +315,6 @@ public final class BitcaskEngine implements StorageEngine {
         }
         chunk.add(Mutation.meta(reader.revision()));
         writer.write(chunk);
-        writer.sync();
         try {
             writer.active().file.sync();
             fileOps.delete(marker);
