@@ -7,9 +7,6 @@ import io.corecache.engine.RangeCursor;
 import io.corecache.engine.StorageException;
 import io.corecache.engine.Versioned;
 
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.NoSuchElementException;
 
 /** A range scan over a {@link Snapshot}: walks its pages in key order and reads each record. */
@@ -17,7 +14,7 @@ final class BitcaskCursor implements RangeCursor {
 
     private final BitcaskEngine engine;
     private final Snapshot snapshot;
-    private final Map<Integer, DataFile> filesByHandle = new HashMap<>();
+    private final DataFile[] filesByHandle;
     private final byte[] end;
     private final int limit;
     private final long now;
@@ -33,7 +30,9 @@ final class BitcaskCursor implements RangeCursor {
         this.end = end;
         this.limit = limit;
         this.now = engine.now();
-        snapshot.files().forEach(f -> filesByHandle.put(f.handle, f));
+        int maxHandle = snapshot.files().stream().mapToInt(f -> f.handle).max().orElse(0);
+        filesByHandle = new DataFile[maxHandle + 1];
+        snapshot.files().forEach(f -> filesByHandle[f.handle] = f);
         if (start != null && start.length > 0 && !snapshot.pages().isEmpty()) {
             int index = snapshot.pages().get(0).find(start);
             entryIndex = index >= 0 ? index : -index - 1;
@@ -72,19 +71,18 @@ final class BitcaskCursor implements RangeCursor {
                 return null;
             }
             Location location = page.location(index);
-            DataFile file = filesByHandle.get(location.file());
+            DataFile file = location.file() < filesByHandle.length ? filesByHandle[location.file()] : null;
             if (file == null) {
                 throw new StorageException("scan snapshot lost file handle " + location.file());
             }
             DataRecord record = engine.readRecord(file, location);
-            byte[] key = page.key(index);
-            if (!Arrays.equals(record.key(), key)) {
+            if (page.compareKeyAt(index, record.key()) != 0) {
                 throw new CorruptionException(file.path, location.offset(),
-                        "record holds a different key than " + Bytes.printable(key));
+                        "record holds a different key than " + Bytes.printable(page.key(index)));
             }
             Versioned version = record.version();
             if (!version.isExpiredAt(now)) {
-                return new Entry(key, version);
+                return new Entry(record.key(), version);
             }
         }
         return null;

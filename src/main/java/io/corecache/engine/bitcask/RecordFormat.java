@@ -66,9 +66,11 @@ final class RecordFormat {
     /** CRC32C of {@code buf[from, to)}, leaving the buffer's position and limit unchanged. */
     static int checksum(ByteBuffer buf, int from, int to) {
         CRC32C crc = new CRC32C();
-        ByteBuffer slice = buf.duplicate();
-        slice.limit(to).position(from);
-        crc.update(slice);
+        if (buf.hasArray()) {
+            crc.update(buf.array(), buf.arrayOffset() + from, to - from);
+        } else {
+            crc.update(buf.slice(from, to - from));
+        }
         return (int) crc.getValue();
     }
 }
