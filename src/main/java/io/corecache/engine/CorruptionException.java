@@ -10,11 +10,18 @@ public class CorruptionException extends StorageException {
 
     private final Path file;
     private final long offset;
+    private final String reason;
 
-    public CorruptionException(Path file, long offset, String what) {
-        super("corruption in " + file + " at offset " + offset + ": " + what);
+    public CorruptionException(Path file, long offset, String reason) {
+        super("corruption in " + file + " at offset " + offset + ": " + reason);
         this.file = file;
         this.offset = offset;
+        this.reason = reason;
+    }
+
+    /** What is wrong, without the file and offset. */
+    public String reason() {
+        return reason;
     }
 
     public Path file() {

@@ -82,6 +82,15 @@ final class MappedFileHandle implements FileHandle {
         if (!writable) {
             throw new IOException(path + " is open for reading only");
         }
+        try {
+            appendMapped(src);
+        } catch (InternalError e) {
+            // A fault writing through the mapping (SIGBUS: the disk is full under a sparse file).
+            throw new IOException("cannot write " + path + " through its mapping: " + e.getMessage(), e);
+        }
+    }
+
+    private void appendMapped(ByteBuffer src) throws IOException {
         long start = size;
         int length = src.remaining();
         mapUpTo(start + length);

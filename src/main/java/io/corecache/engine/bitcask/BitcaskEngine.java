@@ -91,14 +91,33 @@ public final class BitcaskEngine implements StorageEngine {
                 engine.lock.unlock();
             }
         } catch (IOException e) {
-            engine.background.shutdownNow();
+            engine.abandon();
             throw new StorageException("cannot open bitcask engine in " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            engine.background.shutdownNow();
+            engine.abandon();
             throw e;
         }
         engine.startBackgroundWork();
         return engine;
+    }
+
+    /** Undoes a failed open: stops the background threads and closes every file opened so far. */
+    private void abandon() {
+        background.shutdown();
+        try {
+            background.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        lock.lock();
+        try {
+            for (DataFile file : files.all()) {
+                files.retire(file);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void startBackgroundWork() {
@@ -452,7 +471,7 @@ public final class BitcaskEngine implements StorageEngine {
     }
 
     /** Puts the engine in the failed state: nothing more is acknowledged until it is reopened. */
-    StorageException fail(String what, IOException cause) {
+    StorageException fail(String what, Throwable cause) {
         StorageException e = new StorageException(what + ": " + cause.getMessage(), cause);
         if (failure == null) {
             failure = e;

@@ -155,7 +155,9 @@ final class GroupCommitWriter {
                 } else {
                     unsynced = true;
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | Error e) {
+                // Whatever it was, the group must complete (or every later writer waits behind it), and
+                // what reached the file is unknown: the engine stops acknowledging writes.
                 error = engine.fail("cannot append to " + target.path, e);
             } finally {
                 target.release();

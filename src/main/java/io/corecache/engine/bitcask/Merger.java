@@ -220,20 +220,24 @@ final class Merger {
             out.file.path = finalPath;
         }
         fileOps.syncDirectory(dir);
-        engine.lock().lock();
+        // Oldest first, and each forgotten only once it is gone from disk: if a delete fails, the files
+        // left stay in the table (no key points into them any more) and are inputs of the next merge,
+        // which must see them, or it would drop tombstones that still hide their puts.
         try {
             for (DataFile input : inputs) {
+                fileOps.delete(dir.resolve(FileNames.hint(input.id)));
+                fileOps.delete(input.path);
                 before += input.size();
-                engine.files().retire(input);
+                engine.lock().lock();
+                try {
+                    engine.files().retire(input);
+                } finally {
+                    engine.lock().unlock();
+                }
             }
         } finally {
-            engine.lock().unlock();
+            fileOps.syncDirectory(dir);
         }
-        for (DataFile input : inputs) {
-            fileOps.delete(dir.resolve(FileNames.hint(input.id)));
-            fileOps.delete(input.path);
-        }
-        fileOps.syncDirectory(dir);
         engine.merges.incrementAndGet();
         engine.reclaimedBytes.addAndGet(Math.max(0, before - after));
         log.info("merged {} files ({} bytes) of {} into {} ({} bytes)", inputs.size(), before, dir, outputs.size(), after);

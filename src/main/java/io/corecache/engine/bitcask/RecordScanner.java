@@ -87,7 +87,7 @@ final class RecordScanner {
         try {
             record = DataRecord.parse(buffer, at, (int) size, path, position);
         } catch (CorruptionException e) {
-            throw damaged(e.getMessage());
+            throw damaged(e.reason());
         }
         lastOffset = position;
         position += size;
