@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
-/** A file read with {@code pread} and appended with {@code write}: one system call per operation. */
+/**
+ * A file read with {@code pread} and appended with {@code write}: one system call per operation. Calls run
+ * with the interrupt flag lowered ({@link Uninterruptibly}).
+ */
 final class ChannelFileHandle implements FileHandle {
 
     private final Path path;
@@ -24,19 +27,21 @@ final class ChannelFileHandle implements FileHandle {
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
-        return channel.read(dst, position);
+        return Uninterruptibly.call(() -> channel.read(dst, position));
     }
 
     @Override
     public void append(ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-            channel.write(src);
-        }
+        Uninterruptibly.run(() -> {
+            while (src.hasRemaining()) {
+                channel.write(src);
+            }
+        });
     }
 
     @Override
     public void sync() throws IOException {
-        channel.force(false);
+        Uninterruptibly.run(() -> channel.force(false));
     }
 
     @Override
@@ -46,8 +51,10 @@ final class ChannelFileHandle implements FileHandle {
 
     @Override
     public void truncate(long size) throws IOException {
-        channel.truncate(size);
-        channel.position(size);
+        Uninterruptibly.run(() -> {
+            channel.truncate(size);
+            channel.position(size);
+        });
     }
 
     @Override

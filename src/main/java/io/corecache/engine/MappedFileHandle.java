@@ -20,7 +20,8 @@ import java.nio.file.Path;
  * <p>Implementation notes: the file is mapped in fixed {@link #CHUNK}-byte windows. A writable file is
  * extended (sparsely) a window at a time, so after a crash it may end in zeros past its last record;
  * readers of data files treat an all-zero tail as the end. {@link #size()} is the logical size (what was
- * appended); {@link #close()} trims the physical file to it. One thread appends; any number read
+ * appended); {@link #close()} trims the physical file to it. Channel calls run with the interrupt flag
+ * lowered ({@link Uninterruptibly}). One thread appends; any number read
  * concurrently, and callers guarantee no read or append is in flight when {@link #close()} runs (the
  * mapping is released then, and touching released memory would crash the JVM).
  */
@@ -118,7 +119,7 @@ final class MappedFileHandle implements FileHandle {
     public void sync() throws IOException {
         ensureOpen();
         // fdatasync also writes back pages dirtied through the mapping, and the size when it grew.
-        channel.force(false);
+        Uninterruptibly.run(() -> channel.force(false));
     }
 
     @Override
@@ -131,7 +132,7 @@ final class MappedFileHandle implements FileHandle {
     public void finishAppending() throws IOException {
         ensureOpen();
         if (writable && channel.size() > size) {
-            channel.truncate(size);
+            Uninterruptibly.run(() -> channel.truncate(size));
         }
     }
 
@@ -154,7 +155,7 @@ final class MappedFileHandle implements FileHandle {
             at += n;
         }
         if (writable) {
-            channel.force(false);
+            Uninterruptibly.run(() -> channel.force(false));
         }
     }
 
@@ -171,7 +172,7 @@ final class MappedFileHandle implements FileHandle {
         }
         try {
             if (writable && channel.size() > size) {
-                channel.truncate(size);
+                Uninterruptibly.run(() -> channel.truncate(size));
             }
         } finally {
             channel.close();
@@ -186,6 +187,10 @@ final class MappedFileHandle implements FileHandle {
 
     /** Maps (and for a writable file, extends) the file so {@code [0, end)} is mapped. */
     private void mapUpTo(long end) throws IOException {
+        Uninterruptibly.run(() -> mapUpToInterruptibly(end));
+    }
+
+    private void mapUpToInterruptibly(long end) throws IOException {
         MappedByteBuffer[] mapped = chunks;
         int needed = (int) ((end + CHUNK - 1) >>> CHUNK_SHIFT);
         if (needed <= mapped.length && (mapped.length == 0 || lastChunkCovers(mapped, end))) {
@@ -194,7 +199,7 @@ final class MappedFileHandle implements FileHandle {
         MappedByteBuffer[] grown = java.util.Arrays.copyOf(mapped, Math.max(needed, mapped.length));
         if (writable) {
             long physical = (long) needed * CHUNK;
-            if (channel.size() < physical) { // (after finishAppending nothing appends, so this never re-grows)
+            if (channel.size() < physical) {
                 channel.write(ByteBuffer.wrap(new byte[1]), physical - 1); // sparse extension
             }
             for (int i = 0; i < needed; i++) {

@@ -59,7 +59,7 @@ public final class BitcaskEngine implements StorageEngine {
     private volatile KeyDir keyDir = new KeyDir();
     private final ScheduledExecutorService background;
     private final Merger merger;
-    private GroupCommitWriter writer;
+    private volatile GroupCommitWriter writer;
     private volatile long appliedRevision;
     private volatile StorageException failure;
     private volatile boolean closed;
@@ -284,24 +284,24 @@ public final class BitcaskEngine implements StorageEngine {
 
     private long restoreExclusively(InputStream in) {
         Path marker = dir.resolve(FileNames.RESTORING);
-        lock.lock();
-        try {
-            fileOps.create(marker).close();
-            fileOps.syncDirectory(dir);
-            DataFile oldActive = writer.active();
-            for (DataFile file : files.all()) {
-                fileOps.delete(dir.resolve(FileNames.hint(file.id)));
-                fileOps.delete(file.path);
-                files.retire(file);
+        // In turn with the writers, so no group is being appended to a file this deletes.
+        writer.inTurn(() -> {
+            try {
+                fileOps.create(marker).close();
+                fileOps.syncDirectory(dir);
+                DataFile oldActive = writer.active();
+                for (DataFile file : files.all()) {
+                    fileOps.delete(dir.resolve(FileNames.hint(file.id)));
+                    fileOps.delete(file.path);
+                    files.retire(file);
+                }
+                keyDir = new KeyDir();
+                appliedRevision = 0;
+                writer.replaceActive(createDataFile(FileNames.generation(oldActive.id) + 1));
+            } catch (IOException e) {
+                throw fail("cannot start restoring into " + dir, e);
             }
-            keyDir = new KeyDir();
-            appliedRevision = 0;
-            writer = new GroupCommitWriter(this, lock, createDataFile(FileNames.generation(oldActive.id) + 1));
-        } catch (IOException e) {
-            throw fail("cannot start restoring into " + dir, e);
-        } finally {
-            lock.unlock();
-        }
+        });
         try {
             return load(new CheckpointReader(in), marker);
         } catch (RuntimeException e) {
@@ -369,13 +369,18 @@ public final class BitcaskEngine implements StorageEngine {
             return;
         }
         merger.stop();
-        // Not shutdownNow: interrupting a thread in FileChannel I/O closes the channel under readers.
         background.shutdown();
         try {
             background.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        synchronized (merger.mutex()) { // a merge on a caller's thread finishes (or gives up) first
+            closeFiles();
+        }
+    }
+
+    private void closeFiles() {
         lock.lock();
         try {
             closed = true;
@@ -459,7 +464,20 @@ public final class BitcaskEngine implements StorageEngine {
 
     /** A data file just became immutable: write its hint file in the background. */
     void sealed(DataFile file) {
-        background.execute(() -> merger.writeHintQuietly(file));
+        background.execute(() -> writeHintQuietly(file));
+    }
+
+    private void writeHintQuietly(DataFile file) {
+        if (!file.tryRetain()) {
+            return; // already merged away
+        }
+        try {
+            HintFile.writeFor(file, fileOps, dir, true);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot write the hint file of {}; start-up will read the data file instead", file.path, e);
+        } finally {
+            file.release();
+        }
     }
 
     void checkWritable() {

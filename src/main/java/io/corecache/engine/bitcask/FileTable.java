@@ -37,9 +37,11 @@ final class FileTable {
         return dataFile;
     }
 
-    /** Forgets the file and drops the table's reference to it (it closes when unpinned). */
+    /** Forgets the file and drops the table's reference to it (it closes when unpinned). Idempotent. */
     void retire(DataFile file) {
-        byId.remove(file.id);
+        if (byId.remove(file.id) != file) {
+            return;
+        }
         DataFile[] table = byHandle.clone();
         table[file.handle] = null;
         byHandle = table;

@@ -29,18 +29,19 @@ final class GroupCommitWriter {
 
     /** A leader stops adding writes to its group past this many bytes, so latency stays bounded. */
     private static final int MAX_GROUP_BYTES = 4 << 20;
-    /** Queued by {@link #seal()}: a turn that rolls the active file over instead of writing. */
-    private static final List<Mutation> ROLL = List.of();
 
     private static final class Pending {
         final List<Mutation> mutations;
+        /** Instead of mutations: work to do in turn, under the lock, with no group in flight. */
+        final Runnable action;
         final int bytes;
         final Condition turn;
         boolean done;
         RuntimeException error;
 
-        Pending(List<Mutation> mutations, Condition turn) {
+        Pending(List<Mutation> mutations, Runnable action, Condition turn) {
             this.mutations = mutations;
+            this.action = action;
             this.turn = turn;
             int total = 0;
             for (Mutation m : mutations) {
@@ -60,7 +61,10 @@ final class GroupCommitWriter {
     private final boolean syncEachGroup;
     private ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
     private DataFile active;
-    private volatile boolean unsynced;
+    /** Groups appended so far (under the lock), and how many of them an explicit fsync has covered. */
+    private long appended;
+    private volatile long synced;
+    private final Object syncOrder = new Object();
 
     GroupCommitWriter(BitcaskEngine engine, ReentrantLock lock, DataFile active) {
         this.engine = engine;
@@ -76,10 +80,22 @@ final class GroupCommitWriter {
 
     /** Appends the mutations as one unit; returns once they are written (and fsynced in sync mode). */
     void write(List<Mutation> mutations) {
+        enqueue(mutations, null);
+    }
+
+    /**
+     * Runs {@code action} in turn with the writers, under the lock, while no group is being appended
+     * outside it: rolling over, or a restore replacing the whole state.
+     */
+    void inTurn(Runnable action) {
+        enqueue(List.of(), action);
+    }
+
+    private void enqueue(List<Mutation> mutations, Runnable action) {
         Pending self;
         lock.lock();
         try {
-            self = new Pending(mutations, lock.newCondition());
+            self = new Pending(mutations, action, lock.newCondition());
             queue.addLast(self);
             while (!self.done && queue.peekFirst() != self) {
                 self.turn.awaitUninterruptibly();
@@ -95,23 +111,27 @@ final class GroupCommitWriter {
         }
     }
 
-    /**
-     * Makes the active file immutable (if it holds anything) and starts a new one, in turn with the
-     * writers: a roll never happens while a group is being appended outside the lock.
-     */
+    /** Makes the active file immutable (if it holds anything) and starts a new one, in turn with the writers. */
     void seal() {
-        write(ROLL);
+        inTurn(() -> {
+            if (active.size() > 0) {
+                roll();
+            }
+        });
+    }
+
+    /** Makes {@code file} the active file. Only from an {@link #inTurn} action. */
+    void replaceActive(DataFile file) {
+        active = file;
     }
 
     /** Runs one group as the head of the queue. Called and returns with the lock held. */
     private void lead() {
-        if (queue.peekFirst().mutations == ROLL) {
+        if (queue.peekFirst().action != null) {
             Pending self = queue.removeFirst();
             try {
                 engine.checkWritable();
-                if (active.size() > 0) {
-                    roll();
-                }
+                self.action.run();
             } catch (RuntimeException e) {
                 self.error = e;
             }
@@ -124,7 +144,7 @@ final class GroupCommitWriter {
         List<Pending> group = new ArrayList<>();
         long bytes = 0;
         for (Pending p : queue) {
-            if (p.mutations == ROLL || (!group.isEmpty() && bytes + p.bytes > MAX_GROUP_BYTES)) {
+            if (p.action != null || (!group.isEmpty() && bytes + p.bytes > MAX_GROUP_BYTES)) {
                 break;
             }
             group.add(p);
@@ -152,8 +172,6 @@ final class GroupCommitWriter {
                 target.file.append(buffer);
                 if (syncEachGroup) {
                     target.file.sync();
-                } else {
-                    unsynced = true;
                 }
             } catch (IOException | RuntimeException | Error e) {
                 // Whatever it was, the group must complete (or every later writer waits behind it), and
@@ -167,6 +185,7 @@ final class GroupCommitWriter {
         if (error == null) {
             target.grew(start + bytes);
             publish(updates, target, group);
+            appended++;
         }
         for (Pending p : group) {
             p.done = true;
@@ -269,32 +288,44 @@ final class GroupCommitWriter {
             active.file.finishAppending();
             DataFile sealed = active;
             active = engine.createDataFile(FileNames.generation(engine.files().highestId()) + 1);
-            unsynced = false;
             engine.sealed(sealed);
         } catch (IOException e) {
             throw engine.fail("cannot roll over " + active.path, e);
         }
     }
 
-    /** fsyncs the active file if anything was written since the last fsync. */
+    /**
+     * Returns once every write acknowledged before the call is on disk. Concurrent callers take turns, and
+     * a caller whose writes an earlier fsync already covered returns without one.
+     */
     void sync() {
+        if (syncEachGroup) {
+            return; // every group was fsynced before it was acknowledged
+        }
         DataFile target;
+        long upTo;
         lock.lock();
         try {
             engine.checkWritable();
             target = active;
+            upTo = appended;
+            target.retain(); // a merge or restore may retire it while we fsync outside the lock
         } finally {
             lock.unlock();
         }
-        if (!unsynced) {
-            return; // in sync mode every group was fsynced before it was acknowledged
-        }
-        // Cleared before the fsync: a group appended after this point sets it again, so none is missed.
-        unsynced = false;
         try {
-            target.file.sync();
+            synchronized (syncOrder) {
+                if (synced >= upTo) {
+                    return;
+                }
+                // Groups before upTo are in target, or in files a roll fsynced when it sealed them.
+                target.file.sync();
+                synced = upTo;
+            }
         } catch (IOException e) {
             throw engine.fail("cannot fsync " + target.path, e);
+        } finally {
+            target.release();
         }
     }
 

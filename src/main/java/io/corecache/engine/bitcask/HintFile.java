@@ -1,5 +1,6 @@
 package io.corecache.engine.bitcask;
 
+import io.corecache.engine.CorruptionException;
 import io.corecache.engine.FileHandle;
 import io.corecache.engine.FileOps;
 
@@ -130,6 +131,36 @@ final class HintFile {
                 }
             }
             return summary;
+        }
+    }
+
+    /**
+     * Writes the hint file of an immutable data file, from its records (under a ".merging" name first,
+     * then renamed, so a crash never leaves half a hint file under the real name).
+     */
+    static void writeFor(DataFile file, FileOps fileOps, Path dir, boolean syncDirectory) throws IOException {
+        Path temporary = dir.resolve(FileNames.hint(file.id) + FileNames.MERGING);
+        Path hintPath = dir.resolve(FileNames.hint(file.id));
+        fileOps.delete(temporary);
+        long maxRevision = 0;
+        try (Writer hint = new Writer(fileOps, temporary)) {
+            RecordScanner scanner = new RecordScanner(file.file, file.size());
+            for (DataRecord r = scanner.next(); r != null; r = scanner.next()) {
+                maxRevision = Math.max(maxRevision, r.revision());
+                int flags = r.flags() & ~RecordFormat.FLAG_BATCH_CONTINUES;
+                if (r.expiresAt() != 0) {
+                    flags |= FLAG_EXPIRES;
+                }
+                hint.add(flags, r.key(), (int) scanner.offset(), r.size(), r.createTime());
+            }
+            hint.finish(maxRevision, file.size());
+        } catch (RecordScanner.TornTail torn) {
+            throw new CorruptionException(file.path, torn.offset, "torn record in an immutable file");
+        }
+        fileOps.rename(temporary, hintPath);
+        file.hintBytes = fileOps.size(hintPath);
+        if (syncDirectory) {
+            fileOps.syncDirectory(dir);
         }
     }
 

@@ -55,9 +55,21 @@ final class KeyDir {
     }
 
     Location get(byte[] key) {
-        KeyDirPage page = pages.floorEntry(key).getValue().page;
-        int index = page.find(key);
-        return index >= 0 ? page.location(index) : null;
+        Slot slot = pages.floorEntry(key).getValue();
+        while (true) {
+            KeyDirPage page = slot.page;
+            int index = page.find(key);
+            if (index >= 0) {
+                return page.location(index);
+            }
+            // A miss may be a split that moved the key to a new slot after we found this one: the new
+            // slot is published before the old one shrinks, so looking again finds it.
+            Slot again = pages.floorEntry(key).getValue();
+            if (again == slot) {
+                return null;
+            }
+            slot = again;
+        }
     }
 
     /** {@link #get} for the writer, remembering where the key lives for the put that follows. */
@@ -141,9 +153,10 @@ final class KeyDir {
             }
             KeyDirPage page = e.getValue().page;
             result.add(page);
-            covered += page.count();
-            // The first page may hold keys before start, so only count it towards the limit past that page.
-            if (result.size() > 1 && covered - result.get(0).count() >= limit) {
+            // Only keys that cannot have expired are sure to be returned; the first page may hold keys
+            // before start, so it counts towards the limit only past that page.
+            covered += page.count() - page.expiring();
+            if (result.size() > 1 && covered - (result.get(0).count() - result.get(0).expiring()) >= limit) {
                 break;
             }
         }

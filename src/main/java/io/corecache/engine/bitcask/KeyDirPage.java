@@ -18,18 +18,31 @@ import java.util.Arrays;
 final class KeyDirPage {
 
     static final int ENTRY_OVERHEAD = 2 + 4 + 4 + 4 + 8;
-    static final KeyDirPage EMPTY = new KeyDirPage(new byte[0], new int[0]);
 
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    static final KeyDirPage EMPTY = new KeyDirPage(new byte[0], new int[0]);
 
     private final byte[] data;
     private final int[] starts;
+    /** Entries whose record has an expiry (a scan cannot count on returning them). */
+    private final int expiring;
 
     private KeyDirPage(byte[] data, int[] starts) {
         this.data = data;
         this.starts = starts;
+        int n = 0;
+        for (int start : starts) {
+            if ((int) INT.get(data, start + 2 + keyLength(start) + 8) < 0) { // packed size: sign = expires
+                n++;
+            }
+        }
+        this.expiring = n;
+    }
+
+    int expiring() {
+        return expiring;
     }
 
     int count() {

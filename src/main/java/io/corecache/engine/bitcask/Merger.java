@@ -211,7 +211,7 @@ final class Merger {
             out.flush();
             out.file.file.sync();
             out.file.file.finishAppending();
-            writeHint(out.file, false);
+            HintFile.writeFor(out.file, fileOps, engine.dir(), false);
             after += out.file.size();
         }
         for (MergeOutput out : outputs) {
@@ -241,46 +241,6 @@ final class Merger {
         engine.merges.incrementAndGet();
         engine.reclaimedBytes.addAndGet(Math.max(0, before - after));
         log.info("merged {} files ({} bytes) of {} into {} ({} bytes)", inputs.size(), before, dir, outputs.size(), after);
-    }
-
-    void writeHintQuietly(DataFile file) {
-        if (!file.tryRetain()) {
-            return; // already merged away
-        }
-        try {
-            writeHint(file, true);
-        } catch (IOException | RuntimeException e) {
-            log.warn("cannot write the hint file of {}; start-up will read the data file instead", file.path, e);
-        } finally {
-            file.release();
-        }
-    }
-
-    /** Writes the hint file of an immutable data file (under a ".merging" name first, then renamed). */
-    private void writeHint(DataFile file, boolean syncDirectory) throws IOException {
-        Path dir = engine.dir();
-        Path temporary = dir.resolve(FileNames.hint(file.id) + FileNames.MERGING);
-        fileOps.delete(temporary);
-        long maxRevision = 0;
-        try (HintFile.Writer hint = new HintFile.Writer(fileOps, temporary)) {
-            RecordScanner scanner = new RecordScanner(file.file, file.size());
-            for (DataRecord r = scanner.next(); r != null; r = scanner.next()) {
-                maxRevision = Math.max(maxRevision, r.revision());
-                int flags = r.flags() & ~RecordFormat.FLAG_BATCH_CONTINUES;
-                if (r.expiresAt() != 0) {
-                    flags |= HintFile.FLAG_EXPIRES;
-                }
-                hint.add(flags, r.key(), (int) scanner.offset(), r.size(), r.createTime());
-            }
-            hint.finish(maxRevision, file.size());
-        } catch (RecordScanner.TornTail torn) {
-            throw new io.corecache.engine.CorruptionException(file.path, torn.offset, "torn record in an immutable file");
-        }
-        fileOps.rename(temporary, dir.resolve(FileNames.hint(file.id)));
-        file.hintBytes = fileOps.size(dir.resolve(FileNames.hint(file.id)));
-        if (syncDirectory) {
-            fileOps.syncDirectory(dir);
-        }
     }
 
     private record Relocation(byte[] key, Location from, Location to, MergeOutput output) {

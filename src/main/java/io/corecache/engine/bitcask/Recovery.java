@@ -102,10 +102,13 @@ final class Recovery {
             if (!empty) {
                 throw new StorageException(dir + " holds data files but no FORMAT file: not a CoreCache bitcask directory?");
             }
-            try (FileHandle out = fileOps.create(format)) {
+            // Written aside and renamed, so a crash never leaves an empty or partial FORMAT behind.
+            Path temporary = dir.resolve(FileNames.FORMAT + FileNames.MERGING);
+            try (FileHandle out = fileOps.create(temporary)) {
                 out.append(java.nio.ByteBuffer.wrap(FileNames.FORMAT_TEXT.getBytes(StandardCharsets.US_ASCII)));
                 out.sync();
             }
+            fileOps.rename(temporary, format);
             fileOps.syncDirectory(dir);
             return;
         }
