@@ -3,33 +3,39 @@ package io.corecache.engine.bitcask;
 import io.corecache.engine.Bytes;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The ordered key directory: key -> {@link Location} of its current record.
  *
- * <p>Implementation notes: a skip list maps each page's fence (a lower bound of its keys; the first page's
- * fence is the empty key) to a {@link Slot} holding an immutable {@link KeyDirPage}. Readers find the slot
- * with {@code floorEntry} and binary-search its page, without locks. Mutations come from one thread at a
- * time (the engine holds its write lock): an update swaps the slot's page (no skip-list write); a split
- * inserts the upper half under its new fence before the lower half replaces the old page, so a concurrent
- * reader always finds a page holding its key. A scan snapshot is taken under the write lock: the page
- * references are the snapshot.
+ * <p>Implementation notes: a B+-tree. Leaves are {@link Slot}s, each holding an immutable
+ * {@link KeyDirPage} of sorted entries; inner nodes ({@link Inner}) are immutable arrays of child fences
+ * (the lowest key a child may hold) with their first eight bytes copied into a {@code long[]}, so a
+ * descent compares numbers in one array instead of chasing a skip list's nodes and key arrays through
+ * memory. Readers descend from the volatile {@link #root} without locks.
  *
- * <p>A writer usually looks a key up ({@link #getForWrite}) just before it sets it; the slot found is
- * remembered and reused by the following {@link #put} unless the skip list changed shape in between,
- * so a put walks the skip list once, not twice.
+ * <p>Mutations come from one thread at a time (the engine holds its write lock). An update swaps a slot's
+ * page (copy-on-write). A split creates the upper half's slot, publishes a new root whose copied path
+ * holds it, and only then shrinks the old slot's page; a reader that finds its key missing from the slot
+ * it reached descends again and finds the new slot (see {@link #get}). Slots are never removed, so a
+ * page emptied by deletes stays as an empty leaf. A scan's snapshot, taken under the write lock, is the
+ * list of pages it saw.
+ *
+ * <p>A writer usually looks a key up ({@link #getForWrite}) just before it sets it; the path found is
+ * reused by the following {@link #put} unless the root changed in between.
  */
 final class KeyDir {
 
     /** A page splits once its entries pass this many bytes: small enough that copy-on-write is cheap. */
     static final int SPLIT_BYTES = 2048;
+    /** An inner node splits past this many children. */
+    static final int MAX_CHILDREN = 128;
     private static final byte[] FIRST_FENCE = new byte[0];
+    private static final int MAX_DEPTH = 16;
 
-    /** The current page for one fence. */
-    private static final class Slot {
+    /** A leaf: the current page for one fence. */
+    static final class Slot {
         volatile KeyDirPage page;
 
         Slot(KeyDirPage page) {
@@ -37,34 +43,100 @@ final class KeyDir {
         }
     }
 
-    private final ConcurrentSkipListMap<byte[], Slot> pages = new ConcurrentSkipListMap<>(Bytes.ORDER);
-    private volatile long size;
-    /** Bumped whenever a slot is added or removed: remembered slots are then stale. Writer-only. */
-    private long shape;
-    private byte[] cachedKey;
-    private byte[] cachedFence;
-    private Slot cachedSlot;
-    private long cachedShape = -1;
+    /** An immutable inner node; child i holds the keys from fences[i] up to fences[i + 1]. */
+    private static final class Inner {
+        final long[] prefixes;
+        final byte[][] fences;
+        final Object[] children;
 
-    KeyDir() {
-        pages.put(FIRST_FENCE, new Slot(KeyDirPage.EMPTY));
+        Inner(byte[][] fences, Object[] children) {
+            this.fences = fences;
+            this.children = children;
+            this.prefixes = new long[fences.length];
+            for (int i = 0; i < fences.length; i++) {
+                prefixes[i] = prefix(fences[i]);
+            }
+        }
+
+        int size() {
+            return children.length;
+        }
+
+        /** Index of the child whose range holds {@code key}: the last fence not above it. */
+        int find(byte[] key, long keyPrefix) {
+            int low = 1;
+            int high = prefixes.length - 1;
+            int found = 0;
+            while (low <= high) {
+                int mid = (low + high) >>> 1;
+                int c = Long.compareUnsigned(prefixes[mid], keyPrefix);
+                if (c == 0) {
+                    c = Bytes.compare(fences[mid], key);
+                }
+                if (c <= 0) {
+                    found = mid;
+                    low = mid + 1;
+                } else {
+                    high = mid - 1;
+                }
+            }
+            return found;
+        }
+
+        Inner with(int index, Object child) {
+            Object[] children = this.children.clone();
+            children[index] = child;
+            return new Inner(fences, children, prefixes);
+        }
+
+        Inner inserted(int at, byte[] fence, Object child) {
+            byte[][] newFences = new byte[fences.length + 1][];
+            Object[] newChildren = new Object[children.length + 1];
+            System.arraycopy(fences, 0, newFences, 0, at);
+            System.arraycopy(children, 0, newChildren, 0, at);
+            newFences[at] = fence;
+            newChildren[at] = child;
+            System.arraycopy(fences, at, newFences, at + 1, fences.length - at);
+            System.arraycopy(children, at, newChildren, at + 1, children.length - at);
+            return new Inner(newFences, newChildren);
+        }
+
+        Inner slice(int from, int to) {
+            return new Inner(Arrays.copyOfRange(fences, from, to), Arrays.copyOfRange(children, from, to));
+        }
+
+        private Inner(byte[][] fences, Object[] children, long[] prefixes) {
+            this.fences = fences;
+            this.children = children;
+            this.prefixes = prefixes;
+        }
     }
+
+    private volatile Inner root = new Inner(new byte[][] {FIRST_FENCE}, new Object[] {new Slot(KeyDirPage.EMPTY)});
+    private volatile long size;
+    // The writer's last descent, reused by a put of the same key while the root is unchanged.
+    private byte[] cachedKey;
+    private Inner cachedRoot;
+    private final Inner[] cachedPath = new Inner[MAX_DEPTH];
+    private final int[] cachedIndexes = new int[MAX_DEPTH];
+    private int cachedDepth;
 
     long size() {
         return size;
     }
 
     Location get(byte[] key) {
-        Slot slot = pages.floorEntry(key).getValue();
+        long keyPrefix = prefix(key);
+        Slot slot = leaf(root, key, keyPrefix);
         while (true) {
             KeyDirPage page = slot.page;
             int index = page.find(key);
             if (index >= 0) {
                 return page.location(index);
             }
-            // A miss may be a split that moved the key to a new slot after we found this one: the new
-            // slot is published before the old one shrinks, so looking again finds it.
-            Slot again = pages.floorEntry(key).getValue();
+            // A miss may be a split that moved the key to a new slot after we reached this one: the new
+            // slot is in the root before the old one shrinks, so descending again finds it.
+            Slot again = leaf(root, key, keyPrefix);
             if (again == slot) {
                 return null;
             }
@@ -72,22 +144,17 @@ final class KeyDir {
         }
     }
 
-    /** {@link #get} for the writer, remembering where the key lives for the put that follows. */
+    /** {@link #get} for the writer, remembering the path to the key for the put that follows. */
     Location getForWrite(byte[] key) {
-        Map.Entry<byte[], Slot> entry = pages.floorEntry(key);
-        cachedKey = key;
-        cachedFence = entry.getKey();
-        cachedSlot = entry.getValue();
-        cachedShape = shape;
-        KeyDirPage page = cachedSlot.page;
+        Slot slot = descend(key);
+        KeyDirPage page = slot.page;
         int index = page.find(key);
         return index >= 0 ? page.location(index) : null;
     }
 
     /** Sets {@code key}; returns the location it replaced, or null. Caller holds the write lock. */
     Location put(byte[] key, Location location) {
-        Map.Entry<byte[], Slot> entry = slotFor(key);
-        Slot slot = entry.getValue();
+        Slot slot = key == cachedKey && cachedRoot == root ? cachedSlot() : descend(key);
         KeyDirPage page = slot.page;
         int index = page.find(key);
         Location previous = null;
@@ -99,29 +166,30 @@ final class KeyDir {
             updated = page.with(-index - 1, false, key, location);
             size++;
         }
-        publish(slot, updated);
+        if (updated.bytes() > SPLIT_BYTES && updated.count() > 1) {
+            int split = updated.splitIndex();
+            KeyDirPage upper = updated.slice(split, updated.count());
+            insertAfterCachedLeaf(upper.key(0), new Slot(upper));
+            slot.page = updated.slice(0, split);
+        } else {
+            slot.page = updated;
+        }
+        cachedKey = null;
         return previous;
     }
 
     /** Removes {@code key}; returns its location, or null if absent. Caller holds the write lock. */
     Location remove(byte[] key) {
-        Map.Entry<byte[], Slot> entry = slotFor(key);
-        Slot slot = entry.getValue();
+        Slot slot = key == cachedKey && cachedRoot == root ? cachedSlot() : descend(key);
+        cachedKey = null;
         KeyDirPage page = slot.page;
         int index = page.find(key);
         if (index < 0) {
             return null;
         }
-        Location previous = page.location(index);
-        KeyDirPage updated = page.without(index);
-        if (updated.count() == 0 && entry.getKey() != FIRST_FENCE) {
-            pages.remove(entry.getKey(), slot);
-            shape++;
-        } else {
-            slot.page = updated;
-        }
+        slot.page = page.without(index);
         size--;
-        return previous;
+        return page.location(index);
     }
 
     /**
@@ -129,7 +197,7 @@ final class KeyDir {
      * record that no writer replaced meanwhile). Caller holds the write lock.
      */
     boolean relocate(byte[] key, Location from, Location to) {
-        Slot slot = pages.floorEntry(key).getValue();
+        Slot slot = leaf(root, key, prefix(key));
         KeyDirPage page = slot.page;
         int index = page.find(key);
         if (index < 0 || !page.location(index).sameRecord(from)) {
@@ -144,23 +212,38 @@ final class KeyDir {
      * holds the write lock, which makes the list a consistent snapshot.
      */
     List<KeyDirPage> snapshot(byte[] start, byte[] end, int limit) {
-        byte[] from = start == null ? FIRST_FENCE : pages.floorKey(start);
         List<KeyDirPage> result = new ArrayList<>();
-        long covered = 0;
-        for (Map.Entry<byte[], Slot> e : pages.tailMap(from, true).entrySet()) {
-            if (end != null && !result.isEmpty() && Bytes.compare(e.getKey(), end) >= 0) {
-                break;
+        collect(root, start, end, limit, result, new long[1]);
+        return result;
+    }
+
+    /** Adds the pages under {@code node} that meet the range; returns false once the limit is covered. */
+    private static boolean collect(Inner node, byte[] start, byte[] end, int limit, List<KeyDirPage> out,
+                                   long[] covered) {
+        int first = start == null || start.length == 0 ? 0 : node.find(start, prefix(start));
+        for (int i = first; i < node.size(); i++) {
+            if (end != null && i > first && Bytes.compare(node.fences[i], end) >= 0) {
+                return true;
             }
-            KeyDirPage page = e.getValue().page;
-            result.add(page);
+            Object child = node.children[i];
+            if (child instanceof Inner inner) {
+                if (!collect(inner, i == first ? start : null, end, limit, out, covered)) {
+                    return false;
+                }
+                continue;
+            }
+            KeyDirPage page = ((Slot) child).page;
+            out.add(page);
             // Only keys that cannot have expired are sure to be returned; the first page may hold keys
             // before start, so it counts towards the limit only past that page.
-            covered += page.count() - page.expiring();
-            if (result.size() > 1 && covered - (result.get(0).count() - result.get(0).expiring()) >= limit) {
-                break;
+            if (out.size() > 1) {
+                covered[0] += page.count() - page.expiring();
+                if (covered[0] >= limit) {
+                    return false;
+                }
             }
         }
-        return result;
+        return true;
     }
 
     /** Fills an empty directory with keys given in ascending order (start-up). */
@@ -171,9 +254,11 @@ final class KeyDir {
         return new Builder();
     }
 
-    /** Appends keys in order into pages filled to three quarters, leaving room for inserts. */
+    /** Appends keys in order into pages filled to three quarters, then builds the inner levels. */
     final class Builder {
         private final KeyDirPage.Builder page = new KeyDirPage.Builder();
+        private final List<byte[]> fences = new ArrayList<>();
+        private final List<Object> leaves = new ArrayList<>();
         private byte[] fence = FIRST_FENCE;
 
         void add(byte[] key, Location location) {
@@ -188,31 +273,103 @@ final class KeyDir {
             if (page.count() > 0) {
                 flush();
             }
+            if (leaves.isEmpty()) {
+                return;
+            }
+            List<byte[]> levelFences = fences;
+            List<Object> level = leaves;
+            int perNode = MAX_CHILDREN * 3 / 4;
+            do {
+                List<byte[]> upperFences = new ArrayList<>();
+                List<Object> upper = new ArrayList<>();
+                for (int from = 0; from < level.size(); from += perNode) {
+                    int to = Math.min(level.size(), from + perNode);
+                    upperFences.add(levelFences.get(from));
+                    upper.add(new Inner(levelFences.subList(from, to).toArray(new byte[0][]),
+                            level.subList(from, to).toArray()));
+                }
+                levelFences = upperFences;
+                level = upper;
+            } while (level.size() > 1);
+            root = (Inner) level.get(0);
         }
 
         private void flush() {
             size += page.count();
-            pages.put(fence, new Slot(page.build()));
-            shape++;
+            fences.add(fence);
+            leaves.add(new Slot(page.build()));
         }
     }
 
-    private Map.Entry<byte[], Slot> slotFor(byte[] key) {
-        if (key == cachedKey && cachedShape == shape) {
-            return Map.entry(cachedFence, cachedSlot);
+    private static Slot leaf(Inner node, byte[] key, long keyPrefix) {
+        Object child = node;
+        while (child instanceof Inner inner) {
+            child = inner.children[inner.find(key, keyPrefix)];
         }
-        return pages.floorEntry(key);
+        return (Slot) child;
     }
 
-    private void publish(Slot slot, KeyDirPage updated) {
-        if (updated.bytes() > SPLIT_BYTES && updated.count() > 1) {
-            int split = updated.splitIndex();
-            KeyDirPage upper = updated.slice(split, updated.count());
-            pages.put(upper.key(0), new Slot(upper));
-            shape++;
-            slot.page = updated.slice(0, split);
-        } else {
-            slot.page = updated;
+    /** Descends to the key's leaf, remembering the path for a split. */
+    private Slot descend(byte[] key) {
+        long keyPrefix = prefix(key);
+        Inner node = root;
+        cachedRoot = node;
+        cachedKey = key;
+        int depth = 0;
+        while (true) {
+            int index = node.find(key, keyPrefix);
+            cachedPath[depth] = node;
+            cachedIndexes[depth] = index;
+            depth++;
+            Object child = node.children[index];
+            if (child instanceof Slot slot) {
+                cachedDepth = depth;
+                return slot;
+            }
+            node = (Inner) child;
         }
+    }
+
+    private Slot cachedSlot() {
+        int last = cachedDepth - 1;
+        return (Slot) cachedPath[last].children[cachedIndexes[last]];
+    }
+
+    /** Inserts a new leaf right after the remembered one, copying the path up and publishing a new root. */
+    private void insertAfterCachedLeaf(byte[] fence, Object child) {
+        byte[] carryFence = fence;
+        Object carryChild = child;
+        Inner replacement = null;
+        for (int depth = cachedDepth - 1; depth >= 0; depth--) {
+            Inner node = cachedPath[depth];
+            int index = cachedIndexes[depth];
+            Inner updated = replacement == null ? node : node.with(index, replacement);
+            if (carryChild != null) {
+                updated = updated.inserted(index + 1, carryFence, carryChild);
+            }
+            carryChild = null;
+            if (updated.size() > MAX_CHILDREN) {
+                int half = updated.size() / 2;
+                replacement = updated.slice(0, half);
+                carryFence = updated.fences[half];
+                carryChild = updated.slice(half, updated.size());
+            } else {
+                replacement = updated;
+            }
+        }
+        if (carryChild != null) {
+            replacement = new Inner(new byte[][] {FIRST_FENCE, carryFence}, new Object[] {replacement, carryChild});
+        }
+        root = replacement;
+    }
+
+    /** The first eight bytes of a key as an unsigned big-endian number, zero-padded. */
+    private static long prefix(byte[] key) {
+        long value = 0;
+        int n = Math.min(8, key.length);
+        for (int i = 0; i < n; i++) {
+            value = (value << 8) | (key[i] & 0xFF);
+        }
+        return n == 0 ? 0 : value << (8 * (8 - n));
     }
 }

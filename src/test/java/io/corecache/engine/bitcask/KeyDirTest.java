@@ -55,6 +55,37 @@ class KeyDirTest {
     }
 
     @Test
+    void manyKeysGrowTheTreeSeveralLevelsAndStayOrdered() {
+        KeyDir keyDir = new KeyDir();
+        Random random = new Random(3);
+        TreeMap<byte[], Location> model = new TreeMap<>(Bytes.ORDER);
+        for (int i = 0; i < 300_000; i++) {
+            byte[] key = new byte[1 + random.nextInt(12)];
+            random.nextBytes(key);
+            Location location = at(i);
+            assertEquals(model.put(key, location), keyDir.put(key, location));
+        }
+        List<KeyDirPage> pages = keyDir.snapshot(null, null, Integer.MAX_VALUE);
+        assertTrue(pages.size() > KeyDir.MAX_CHILDREN * 2, "enough leaves for inner nodes to split: " + pages.size());
+        List<byte[]> scanned = new ArrayList<>();
+        for (KeyDirPage page : pages) {
+            for (int i = 0; i < page.count(); i++) {
+                scanned.add(page.key(i));
+            }
+        }
+        assertEquals(model.size(), scanned.size());
+        int i = 0;
+        for (Map.Entry<byte[], Location> e : model.entrySet()) {
+            assertEquals(0, Bytes.compare(e.getKey(), scanned.get(i++)));
+            assertEquals(e.getValue(), keyDir.get(e.getKey()));
+        }
+        byte[] from = model.keySet().stream().skip(150_000).findFirst().orElseThrow();
+        List<KeyDirPage> tail = keyDir.snapshot(from, null, 10);
+        assertTrue(tail.size() <= 3, "a limited snapshot takes only the pages it needs: " + tail.size());
+        assertTrue(tail.get(0).find(from) >= 0, "the first page holds the start key");
+    }
+
+    @Test
     void relocateMovesOnlyTheExpectedRecord() {
         KeyDir keyDir = new KeyDir();
         byte[] key = "k".getBytes(StandardCharsets.UTF_8);
