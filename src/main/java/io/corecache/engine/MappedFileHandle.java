@@ -142,21 +142,20 @@ final class MappedFileHandle implements FileHandle {
         if (newSize > size) {
             throw new IOException("cannot truncate " + path + " to " + newSize + ": it is " + size + " bytes");
         }
-        // Zero the cut bytes rather than shrink the file under its mapping; close() trims it.
-        ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(0, size - newSize)));
-        long savedSize = size;
         size = newSize;
-        for (long at = newSize; at < savedSize; ) {
-            int n = (int) Math.min(zeros.capacity(), savedSize - at);
-            MappedByteBuffer chunk = chunks[(int) (at >>> CHUNK_SHIFT)];
-            int inChunk = (int) (at & (CHUNK - 1));
-            n = Math.min(n, chunk.capacity() - inChunk);
-            chunk.put(inChunk, zeros.array(), 0, n);
-            at += n;
+        if (!writable) {
+            return;
         }
-        if (writable) {
-            Uninterruptibly.run(() -> channel.force(false));
-        }
+        // Cut the file, then extend it sparsely again to the mapped length: the cut bytes read as zeros
+        // without being written, and appends into the mapping stay within the file (no SIGBUS).
+        long mappedLength = (long) chunks.length * CHUNK;
+        Uninterruptibly.run(() -> {
+            channel.truncate(newSize);
+            if (mappedLength > newSize) {
+                channel.write(ByteBuffer.wrap(new byte[1]), mappedLength - 1);
+            }
+            channel.force(false);
+        });
     }
 
     @Override

@@ -23,8 +23,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 
 /**
- * A {@link FileOps} over the real file system ({@link FileOps#DEFAULT}) that can lose power, fail chosen
- * operations and count what the engine asked of the disk. For tests only.
+ * A {@link FileOps} over the real file system ({@link FileOps#DEFAULT} unless given another) that can lose
+ * power, fail chosen operations and count what the engine asked of the disk. For tests only.
  *
  * <p><b>What a crash models.</b> {@link #crash} is a power loss, not a process kill. The kernel's page cache
  * is gone, so the disk keeps only what was made durable:
@@ -53,18 +53,19 @@ import java.util.function.Predicate;
  * failed), per path if wanted: tests use it to check, for instance, that group commit shares fsyncs.
  *
  * <p>Implementation notes: each file is a {@code Node} (think inode) that remembers how many bytes were
- * appended to it, how many of those are synced, and where its bytes are now (the file on disk may be longer
- * than what was appended, when the handle allocates ahead). A deleted file whose deletion is not yet durable is renamed to a hidden name
- * (prefix {@value #HIDDEN_PREFIX}) in its directory, which {@link #list} and {@link #exists} do not show;
- * open handles keep working either way, as on Linux. Every call holds the read side of {@code crashLock};
- * a crash takes the write side, so it happens between calls, never inside one.
+ * appended to it, how many of those are synced, and where its bytes are now (the file on disk may be
+ * longer than what was appended, when the handle allocates ahead). A file whose deletion is not yet
+ * durable is renamed to a hidden name (prefix {@value #HIDDEN_PREFIX}) in its directory, which
+ * {@link #list} and {@link #exists} do not show; open handles keep working either way, as on Linux. Every
+ * call holds the read side of {@code crashLock}; a crash takes the write side, so it happens between
+ * calls, never inside one, and closes the real handles before it rewrites the files.
  */
 public final class FaultyFileOps implements FileOps {
 
     /** The operations of {@link FileOps} and {@link FileHandle}, for rules and counts. */
     public enum Op {
         OPEN_READ, CREATE, OPEN_APPEND, LIST, EXISTS, SIZE, RENAME, DELETE, CREATE_DIRECTORIES, SYNC_DIRECTORY,
-        READ, APPEND, SYNC, FILE_SIZE, TRUNCATE, CLOSE
+        READ, APPEND, SYNC, FILE_SIZE, FINISH_APPENDING, TRUNCATE, CLOSE
     }
 
     /** What a crash does to the bytes appended to a file since its last sync. */
@@ -301,7 +302,7 @@ public final class FaultyFileOps implements FileOps {
         }
         for (Node node : survivors.keySet()) {
             if (node.location == null) {
-                throw new IllegalStateException("a durable file's bytes were lost by the simulation: " + survivors.get(node));
+                throw new IllegalStateException("the simulation lost a durable file: " + survivors.get(node));
             }
         }
         for (Node node : toPlace) {
@@ -605,6 +606,14 @@ public final class FaultyFileOps implements FileOps {
         @Override
         public long size() throws IOException {
             return call(Op.FILE_SIZE, path, delegate::size);
+        }
+
+        @Override
+        public void finishAppending() throws IOException {
+            call(Op.FINISH_APPENDING, path, () -> {
+                delegate.finishAppending();
+                return null;
+            });
         }
 
         @Override

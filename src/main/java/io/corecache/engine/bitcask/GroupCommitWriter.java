@@ -299,6 +299,7 @@ final class GroupCommitWriter {
      * a caller whose writes an earlier fsync already covered returns without one.
      */
     void sync() {
+        engine.checkWritable(); // a failed engine says so, whatever the mode
         if (syncEachGroup) {
             return; // every group was fsynced before it was acknowledged
         }

@@ -130,24 +130,42 @@ final class RecordScanner {
 
     /** Whether an intact record (plausible header, matching checksum) starts at any offset from {@code from}. */
     private boolean intactRecordAfter(long from) throws IOException {
-        if (onlyZerosFrom(from)) {
-            return false;
-        }
-        ByteBuffer header = ByteBuffer.allocate(RecordFormat.HEADER_BYTES);
-        for (long at = from; at + RecordFormat.HEADER_BYTES <= fileSize; at++) {
-            header.clear();
-            file.readFully(header, at);
-            long size = DataRecord.declaredSize(header, 0);
-            if (size < RecordFormat.HEADER_BYTES || at + size > fileSize || size > Integer.MAX_VALUE) {
-                continue;
-            }
-            ByteBuffer record = ByteBuffer.allocate((int) size);
-            file.readFully(record, at);
-            if (record.getInt(0) == RecordFormat.checksum(record, 4, (int) size)) {
-                return true;
+        // A record's header always holds a non-zero byte, so no record starts past the last one.
+        long lastNonZero = lastNonZeroByte();
+        ByteBuffer window = ByteBuffer.allocate(CHUNK + RecordFormat.HEADER_BYTES);
+        for (long windowStart = from; windowStart <= lastNonZero; windowStart += CHUNK) {
+            window.clear().limit((int) Math.min(window.capacity(), fileSize - windowStart));
+            file.readFully(window, windowStart);
+            int candidates = (int) Math.min(CHUNK, lastNonZero - windowStart + 1);
+            for (int i = 0; i < candidates && i + RecordFormat.HEADER_BYTES <= window.limit(); i++) {
+                long at = windowStart + i;
+                long size = DataRecord.declaredSize(window, i);
+                if (size < RecordFormat.HEADER_BYTES || at + size > fileSize || size > Integer.MAX_VALUE) {
+                    continue;
+                }
+                ByteBuffer record = ByteBuffer.allocate((int) size);
+                file.readFully(record, at);
+                if (record.getInt(0) == RecordFormat.checksum(record, 4, (int) size)) {
+                    return true;
+                }
             }
         }
         return false;
+    }
+
+    private long lastNonZeroByte() throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
+        for (long end = fileSize; end > 0; end -= CHUNK) {
+            long start = Math.max(0, end - CHUNK);
+            chunk.clear().limit((int) (end - start));
+            file.readFully(chunk, start);
+            for (int i = chunk.limit() - 1; i >= 0; i--) {
+                if (chunk.get(i) != 0) {
+                    return start + i;
+                }
+            }
+        }
+        return -1;
     }
 
     /** Whether every byte from {@code from} to the end is zero; cheap when the first one is not. */
