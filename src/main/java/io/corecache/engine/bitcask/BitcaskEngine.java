@@ -376,30 +376,7 @@ public final class BitcaskEngine implements StorageEngine {
             Thread.currentThread().interrupt();
         }
         synchronized (merger.mutex()) { // a merge on a caller's thread finishes (or gives up) first
-            writeActiveHint();
             closeFiles();
-        }
-    }
-
-    /** So the next open reads the active file's keys from a hint too; in turn, with no group in flight. */
-    private void writeActiveHint() {
-        if (failure != null) {
-            return;
-        }
-        try {
-            writer.inTurn(() -> {
-                DataFile active = writer.active();
-                if (active.size() > 0) {
-                    try {
-                        active.file.sync();
-                        HintFile.writeFor(active, fileOps, dir, true);
-                    } catch (IOException e) {
-                        throw new StorageException("cannot write the hint of " + active.path, e);
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
-            log.warn("no hint for the active file of {}; the next open reads its data instead", dir, e);
         }
     }
 

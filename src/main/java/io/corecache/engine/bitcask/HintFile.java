@@ -135,29 +135,23 @@ final class HintFile {
     }
 
     /**
-     * Writes the hint file of a data file from its records (under a ".merging" name first, then renamed,
-     * so a crash never leaves half a hint file under the real name). For the active file (at close) the
-     * hint covers the records written so far; recovery reads only what was appended after them.
+     * Writes the hint file of an immutable data file, from its records (under a ".merging" name first,
+     * then renamed, so a crash never leaves half a hint file under the real name).
      */
     static void writeFor(DataFile file, FileOps fileOps, Path dir, boolean syncDirectory) throws IOException {
         Path temporary = dir.resolve(FileNames.hint(file.id) + FileNames.MERGING);
         Path hintPath = dir.resolve(FileNames.hint(file.id));
         fileOps.delete(temporary);
         long maxRevision = 0;
-        boolean insideBatch = false;
         try (Writer hint = new Writer(fileOps, temporary)) {
             RecordScanner scanner = new RecordScanner(file.file, file.size());
             for (DataRecord r = scanner.next(); r != null; r = scanner.next()) {
-                insideBatch = r.continuesBatch();
                 maxRevision = Math.max(maxRevision, r.revision());
                 int flags = r.flags() & ~RecordFormat.FLAG_BATCH_CONTINUES;
                 if (r.expiresAt() != 0) {
                     flags |= FLAG_EXPIRES;
                 }
                 hint.add(flags, r.key(), (int) scanner.offset(), r.size(), r.createTime());
-            }
-            if (insideBatch) {
-                throw new IOException(file.path + " ends inside a batch: no hint for it");
             }
             hint.finish(maxRevision, file.size());
         } catch (RecordScanner.TornTail torn) {

@@ -40,16 +40,9 @@ final class RecordScanner {
     private boolean zeroTail;
 
     RecordScanner(FileHandle file, long fileSize) {
-        this(file, 0, fileSize);
-    }
-
-    /** Scans from {@code start}, which must be a record boundary (where a hint file's records end). */
-    RecordScanner(FileHandle file, long start, long fileSize) {
         this.file = file;
         this.path = file.path();
         this.fileSize = fileSize;
-        this.position = start;
-        this.bufferStart = start;
         buffer.limit(0);
     }
 

@@ -80,18 +80,11 @@ final class Recovery {
             FileHandle handle = active ? fileOps.openAppend(path) : fileOps.openRead(path);
             DataFile file = engine.files().add(id, path, handle, handle.size());
             if (active) {
-                // A hint written at close covers the records up to its length; only what follows is read.
-                long hinted = hints.contains(FileNames.hint(id)) ? replayHint(file) : -1;
-                replayData(file, true, Math.max(0, hinted));
+                replayData(file, true);
                 activeFile = file;
-            } else {
-                long hinted = hints.contains(FileNames.hint(id)) ? replayHint(file) : -1;
-                if (hinted >= 0) {
-                    file.grew(hinted); // the file may end in space reserved before a crash
-                } else {
-                    replayData(file, false, 0);
-                    engine.sealed(file);
-                }
+            } else if (!hints.contains(FileNames.hint(id)) || !replayHint(file)) {
+                replayData(file, false);
+                engine.sealed(file);
             }
         }
         loader.buildInto(engine.keyDir(), engine.files());
@@ -130,11 +123,8 @@ final class Recovery {
         }
     }
 
-    /**
-     * Loads a file's entries from its hint file; returns the length of data it covers, or -1 (having
-     * loaded nothing) if the hint is damaged.
-     */
-    private long replayHint(DataFile file) throws IOException {
+    /** Loads a file's entries from its hint file; false (having loaded nothing) if the hint is damaged. */
+    private boolean replayHint(DataFile file) throws IOException {
         Path hint = dir.resolve(FileNames.hint(file.id));
         HintFile.Summary summary = HintFile.read(fileOps, hint, file.size(), (flags, key, offset, size, createTime) -> {
             if ((flags & RecordFormat.FLAG_META) != 0) {
@@ -158,8 +148,8 @@ final class Recovery {
     }
 
     /** Replays a data file record by record; in the active file a torn tail (or unfinished batch) is cut. */
-    private void replayData(DataFile file, boolean active, long from) throws IOException {
-        RecordScanner scanner = new RecordScanner(file.file, from, file.size());
+    private void replayData(DataFile file, boolean active) throws IOException {
+        RecordScanner scanner = new RecordScanner(file.file, file.size());
         List<DataRecord> batch = new ArrayList<>();
         List<Long> offsets = new ArrayList<>();
         long cut = -1;

@@ -141,33 +141,6 @@ class BitcaskRecoveryTest {
     }
 
     @Test
-    void theActiveFilesHintFromCloseCoversAPrefixAndTheRestIsReadFromData(@TempDir Path crashed) throws Exception {
-        writeTwoKeys(); // closing writes a hint for the active file too
-        assertTrue(Files.exists(dir.resolve(FileNames.hint(FileNames.id(1, 0)))));
-        BitcaskEngine engine = BitcaskEngine.open(dir, options);
-        try {
-            engine.put(b("c"), b("3"), 3);
-            engine.delete(b("a"), 4);
-            engine.sync();
-            // A crash now: copy the files as they are, without closing (the hint still ends before c).
-            try (var files = Files.list(dir)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Files.copy(file, crashed.resolve(file.getFileName()));
-                }
-            }
-        } finally {
-            engine.close();
-        }
-        try (BitcaskEngine recovered = BitcaskEngine.open(crashed, options)) {
-            assertNull(recovered.get(b("a")));
-            assertEquals("2", new String(recovered.get(b("b")).value(), StandardCharsets.UTF_8));
-            assertEquals("3", new String(recovered.get(b("c")).value(), StandardCharsets.UTF_8));
-            assertEquals(4, recovered.appliedRevision());
-            assertEquals(2, recovered.stats().liveKeys());
-        }
-    }
-
-    @Test
     void aDirectoryOfSomethingElseIsRefused() throws Exception {
         Files.writeString(dir.resolve(FileNames.data(FileNames.id(1, 0))), "not ours");
         assertThrows(io.corecache.engine.StorageException.class, () -> BitcaskEngine.open(dir, options));
