@@ -11,6 +11,8 @@ import java.util.Arrays;
 record DataRecord(int flags, byte[] key, byte[] value, long revision, long createTime, long writeTime,
                   long expiresAt, int size) {
 
+    private static final byte[] NO_VALUE = new byte[0];
+
     boolean isTombstone() {
         return (flags & RecordFormat.FLAG_TOMBSTONE) != 0;
     }
@@ -51,6 +53,14 @@ record DataRecord(int flags, byte[] key, byte[] value, long revision, long creat
      * @throws CorruptionException naming {@code file} and {@code fileOffset} if the checksum or lengths fail
      */
     static DataRecord parse(ByteBuffer buf, int at, int size, Path file, long fileOffset) {
+        return parse(buf, at, size, file, fileOffset, true);
+    }
+
+    /**
+     * As {@link #parse(ByteBuffer, int, int, Path, long)}; without {@code withValue} the checksum still
+     * covers the whole record but the value is not copied out (start-up and hint files need only keys).
+     */
+    static DataRecord parse(ByteBuffer buf, int at, int size, Path file, long fileOffset, boolean withValue) {
         if (size < RecordFormat.HEADER_BYTES || declaredSize(buf, at) != size) {
             throw new CorruptionException(file, fileOffset, "record header does not match its length " + size);
         }
@@ -62,9 +72,11 @@ record DataRecord(int flags, byte[] key, byte[] value, long revision, long creat
         int keyLength = Short.toUnsignedInt(buf.getShort(at + RecordFormat.OFF_KEY_LEN));
         int valueLength = buf.getInt(at + RecordFormat.OFF_VALUE_LEN);
         byte[] key = new byte[keyLength];
-        byte[] value = new byte[valueLength];
+        byte[] value = withValue ? new byte[valueLength] : NO_VALUE;
         buf.get(at + RecordFormat.HEADER_BYTES, key);
-        buf.get(at + RecordFormat.HEADER_BYTES + keyLength, value);
+        if (withValue) {
+            buf.get(at + RecordFormat.HEADER_BYTES + keyLength, value);
+        }
         return new DataRecord(flags, key, value,
                 buf.getLong(at + RecordFormat.OFF_REVISION),
                 buf.getLong(at + RecordFormat.OFF_CREATE_TIME),

@@ -144,7 +144,7 @@ final class HintFile {
         fileOps.delete(temporary);
         long maxRevision = 0;
         try (Writer hint = new Writer(fileOps, temporary)) {
-            RecordScanner scanner = new RecordScanner(file.file, file.size());
+            RecordScanner scanner = new RecordScanner(file.file, file.size(), false);
             for (DataRecord r = scanner.next(); r != null; r = scanner.next()) {
                 maxRevision = Math.max(maxRevision, r.revision());
                 int flags = r.flags() & ~RecordFormat.FLAG_BATCH_CONTINUES;

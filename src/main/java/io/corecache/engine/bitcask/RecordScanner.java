@@ -31,6 +31,7 @@ final class RecordScanner {
     private static final int CHUNK = 1 << 20;
 
     private final FileHandle file;
+    private final boolean withValues;
     private final Path path;
     private final long fileSize;
     private ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
@@ -40,6 +41,12 @@ final class RecordScanner {
     private boolean zeroTail;
 
     RecordScanner(FileHandle file, long fileSize) {
+        this(file, fileSize, true);
+    }
+
+    /** A scanner that verifies whole records but, without {@code withValues}, returns them with empty values. */
+    RecordScanner(FileHandle file, long fileSize, boolean withValues) {
+        this.withValues = withValues;
         this.file = file;
         this.path = file.path();
         this.fileSize = fileSize;
@@ -85,7 +92,7 @@ final class RecordScanner {
         at = (int) (position - bufferStart);
         DataRecord record;
         try {
-            record = DataRecord.parse(buffer, at, (int) size, path, position);
+            record = DataRecord.parse(buffer, at, (int) size, path, position, withValues);
         } catch (CorruptionException e) {
             throw damaged(e.reason());
         }

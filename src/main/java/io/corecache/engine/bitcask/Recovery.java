@@ -149,7 +149,7 @@ final class Recovery {
 
     /** Replays a data file record by record; in the active file a torn tail (or unfinished batch) is cut. */
     private void replayData(DataFile file, boolean active) throws IOException {
-        RecordScanner scanner = new RecordScanner(file.file, file.size());
+        RecordScanner scanner = new RecordScanner(file.file, file.size(), false);
         List<DataRecord> batch = new ArrayList<>();
         List<Long> offsets = new ArrayList<>();
         long cut = -1;
