@@ -1,7 +1,6 @@
 package io.corecache.engine.bitcask;
 
 import io.corecache.engine.Durability;
-import io.corecache.engine.StorageException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

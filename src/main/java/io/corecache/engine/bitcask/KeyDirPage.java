@@ -22,23 +22,22 @@ final class KeyDirPage {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    static final KeyDirPage EMPTY = new KeyDirPage(new byte[0], new int[0]);
+    static final KeyDirPage EMPTY = new KeyDirPage(new byte[0], new int[0], 0);
 
     private final byte[] data;
     private final int[] starts;
     /** Entries whose record has an expiry (a scan cannot count on returning them). */
     private final int expiring;
 
-    private KeyDirPage(byte[] data, int[] starts) {
+    private KeyDirPage(byte[] data, int[] starts, int expiring) {
         this.data = data;
         this.starts = starts;
-        int n = 0;
-        for (int start : starts) {
-            if ((int) INT.get(data, start + 2 + keyLength(start) + 8) < 0) { // packed size: sign = expires
-                n++;
-            }
-        }
-        this.expiring = n;
+        this.expiring = expiring;
+    }
+
+    private boolean expiresAt(int index) {
+        int start = starts[index];
+        return (int) INT.get(data, start + 2 + keyLength(start) + 8) < 0; // packed size: sign = expires
     }
 
     int expiring() {
@@ -106,7 +105,8 @@ final class KeyDirPage {
         for (int i = from; i < starts.length; i++) {
             newStarts[replace ? i : i + 1] = starts[i] + shift;
         }
-        return new KeyDirPage(newData, newStarts);
+        int newExpiring = expiring - (replace && expiresAt(index) ? 1 : 0) + (location.expires() ? 1 : 0);
+        return new KeyDirPage(newData, newStarts, newExpiring);
     }
 
     /** A copy without the entry at {@code index}. */
@@ -122,10 +122,10 @@ final class KeyDirPage {
         for (int i = index + 1; i < starts.length; i++) {
             newStarts[i - 1] = starts[i] - removed;
         }
-        return new KeyDirPage(newData, newStarts);
+        return new KeyDirPage(newData, newStarts, expiring - (expiresAt(index) ? 1 : 0));
     }
 
-    /** The first half of the entries (by bytes), and {@link #upperHalf} the rest; for splitting a full page. */
+    /** Where to split a full page: the index of the first entry of its upper half, by bytes. */
     int splitIndex() {
         int half = data.length / 2;
         int index = Arrays.binarySearch(starts, half);
@@ -137,10 +137,12 @@ final class KeyDirPage {
         int from = starts[fromIndex];
         int to = toIndex < starts.length ? starts[toIndex] : data.length;
         int[] newStarts = new int[toIndex - fromIndex];
+        int newExpiring = 0;
         for (int i = fromIndex; i < toIndex; i++) {
             newStarts[i - fromIndex] = starts[i] - from;
+            newExpiring += expiresAt(i) ? 1 : 0;
         }
-        return new KeyDirPage(Arrays.copyOfRange(data, from, to), newStarts);
+        return new KeyDirPage(Arrays.copyOfRange(data, from, to), newStarts, newExpiring);
     }
 
     /** Lays out sorted entries one after another, for building pages in bulk. */
@@ -149,6 +151,7 @@ final class KeyDirPage {
         private int[] starts = new int[64];
         private int count;
         private int used;
+        private int expiring;
 
         int bytes() {
             return used;
@@ -169,12 +172,14 @@ final class KeyDirPage {
             starts[count++] = used;
             writeEntry(data, used, key, location);
             used += need;
+            expiring += location.expires() ? 1 : 0;
         }
 
         KeyDirPage build() {
-            KeyDirPage page = new KeyDirPage(Arrays.copyOf(data, used), Arrays.copyOf(starts, count));
+            KeyDirPage page = new KeyDirPage(Arrays.copyOf(data, used), Arrays.copyOf(starts, count), expiring);
             count = 0;
             used = 0;
+            expiring = 0;
             return page;
         }
     }
