@@ -20,12 +20,15 @@ import java.util.Arrays;
 final class KeyDirLoader {
 
     private static final int TOMBSTONE = -1;
+    private static final int META_LONGS = 3;
 
     private byte[][] keys = new byte[1024][];
-    private int[] files = new int[1024];
-    private int[] offsets = new int[1024];
-    private int[] sizes = new int[1024];
-    private long[] createTimes = new long[1024];
+    /**
+     * Per record, side by side so the layout pass (which visits records in key order, not in the order
+     * they were added) takes one cache miss for all of them: file and offset packed in one long, the
+     * packed size, the creation time.
+     */
+    private long[] meta = new long[1024 * META_LONGS];
     private int count;
     /** After sorting: the sort prefix of the record at each position of the sorted order. */
     private long[] sortedPrefix;
@@ -46,16 +49,13 @@ final class KeyDirLoader {
         if (count == keys.length) {
             int grown = keys.length * 2;
             keys = Arrays.copyOf(keys, grown);
-            files = Arrays.copyOf(files, grown);
-            offsets = Arrays.copyOf(offsets, grown);
-            sizes = Arrays.copyOf(sizes, grown);
-            createTimes = Arrays.copyOf(createTimes, grown);
+            meta = Arrays.copyOf(meta, grown * META_LONGS);
         }
         keys[count] = key;
-        files[count] = file;
-        offsets[count] = offset;
-        sizes[count] = packedSize;
-        createTimes[count] = createTime;
+        int at = count * META_LONGS;
+        meta[at] = ((long) file << 32) | (offset & 0xFFFFFFFFL);
+        meta[at + 1] = packedSize;
+        meta[at + 2] = createTime;
         count++;
     }
 
@@ -72,21 +72,24 @@ final class KeyDirLoader {
             for (int older = i; older < run - 1; older++) {
                 countDead(fileTable, order[older]);
             }
-            int youngest = order[run - 1];
-            if (files[youngest] != TOMBSTONE) {
-                builder.add(keys[youngest], Location.unpack(files[youngest], offsets[youngest], sizes[youngest],
-                        createTimes[youngest]));
+            int youngest = order[run - 1] * META_LONGS;
+            int file = (int) (meta[youngest] >> 32);
+            if (file != TOMBSTONE) {
+                builder.add(keys[order[run - 1]], Location.unpack(file, (int) meta[youngest], (int) meta[youngest + 1],
+                        meta[youngest + 2]));
             }
             i = run;
         }
         builder.finish();
         keys = null; // the loader is done: let the arrays go before the engine starts serving
+        meta = null;
         sortedPrefix = null;
     }
 
     private void countDead(FileTable fileTable, int index) {
-        if (files[index] != TOMBSTONE) {
-            fileTable.get(files[index]).addDead(sizes[index] & Integer.MAX_VALUE);
+        int file = (int) (meta[index * META_LONGS] >> 32);
+        if (file != TOMBSTONE) {
+            fileTable.get(file).addDead((int) meta[index * META_LONGS + 1] & Integer.MAX_VALUE);
         }
     }
 
