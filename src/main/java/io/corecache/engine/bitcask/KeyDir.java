@@ -246,22 +246,26 @@ final class KeyDir {
         return true;
     }
 
-    /** Fills an empty directory with keys given in ascending order (start-up). */
-    Builder builder() {
-        if (size != 0) {
-            throw new IllegalStateException("bulk loading needs an empty key directory");
-        }
-        return new Builder();
-    }
-
-    /** Appends keys in order into pages filled to three quarters, then builds the inner levels. */
-    final class Builder {
+    /**
+     * Lays out keys given in ascending order into leaves (start-up). Several builders may work on
+     * consecutive ranges of keys at once; {@link #install} then joins them, in order.
+     */
+    static final class Builder {
         private final KeyDirPage.Builder page = new KeyDirPage.Builder();
         private final List<byte[]> fences = new ArrayList<>();
         private final List<Object> leaves = new ArrayList<>();
-        private byte[] fence = FIRST_FENCE;
+        private byte[] fence;
+        private long keys;
+
+        /** @param first whether this builder starts the key space (its first leaf's fence is the empty key) */
+        Builder(boolean first) {
+            this.fence = first ? FIRST_FENCE : null;
+        }
 
         void add(byte[] key, Location location) {
+            if (fence == null) {
+                fence = key;
+            }
             if (page.count() > 0 && page.bytes() + KeyDirPage.ENTRY_OVERHEAD + key.length > SPLIT_BYTES * 3 / 4) {
                 flush();
                 fence = key;
@@ -273,32 +277,47 @@ final class KeyDir {
             if (page.count() > 0) {
                 flush();
             }
-            if (leaves.isEmpty()) {
-                return;
-            }
-            List<byte[]> levelFences = fences;
-            List<Object> level = leaves;
-            int perNode = MAX_CHILDREN * 3 / 4;
-            do {
-                List<byte[]> upperFences = new ArrayList<>();
-                List<Object> upper = new ArrayList<>();
-                for (int from = 0; from < level.size(); from += perNode) {
-                    int to = Math.min(level.size(), from + perNode);
-                    upperFences.add(levelFences.get(from));
-                    upper.add(new Inner(levelFences.subList(from, to).toArray(new byte[0][]),
-                            level.subList(from, to).toArray()));
-                }
-                levelFences = upperFences;
-                level = upper;
-            } while (level.size() > 1);
-            root = (Inner) level.get(0);
         }
 
         private void flush() {
-            size += page.count();
+            keys += page.count();
             fences.add(fence);
             leaves.add(new Slot(page.build()));
         }
+    }
+
+    /** Fills this empty directory with the builders' leaves, in the builders' order, and builds the tree. */
+    void install(List<Builder> builders) {
+        if (size != 0) {
+            throw new IllegalStateException("bulk loading needs an empty key directory");
+        }
+        List<byte[]> levelFences = new ArrayList<>();
+        List<Object> level = new ArrayList<>();
+        long total = 0;
+        for (Builder builder : builders) {
+            levelFences.addAll(builder.fences);
+            level.addAll(builder.leaves);
+            total += builder.keys;
+        }
+        if (level.isEmpty()) {
+            return;
+        }
+        levelFences.set(0, FIRST_FENCE); // the first leaf also holds keys below its first one from now on
+        int perNode = MAX_CHILDREN * 3 / 4;
+        do {
+            List<byte[]> upperFences = new ArrayList<>();
+            List<Object> upper = new ArrayList<>();
+            for (int from = 0; from < level.size(); from += perNode) {
+                int to = Math.min(level.size(), from + perNode);
+                upperFences.add(levelFences.get(from));
+                upper.add(new Inner(levelFences.subList(from, to).toArray(new byte[0][]),
+                        level.subList(from, to).toArray()));
+            }
+            levelFences = upperFences;
+            level = upper;
+        } while (level.size() > 1);
+        size = total;
+        root = (Inner) level.get(0);
     }
 
     private static Slot leaf(Inner node, byte[] key, long keyPrefix) {

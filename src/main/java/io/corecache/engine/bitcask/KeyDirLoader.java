@@ -2,7 +2,10 @@ package io.corecache.engine.bitcask;
 
 import io.corecache.engine.Bytes;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds the key directory at start-up in one sorted pass instead of millions of single inserts.
@@ -21,6 +24,8 @@ final class KeyDirLoader {
 
     private static final int TOMBSTONE = -1;
     private static final int META_LONGS = 3;
+    /** Below this many records per thread, one thread lays them out. */
+    private static final int PER_THREAD = 500_000;
 
     private byte[][] keys = new byte[1024][];
     /**
@@ -30,8 +35,18 @@ final class KeyDirLoader {
      */
     private long[] meta = new long[1024 * META_LONGS];
     private int count;
+    private final int recordsPerThread;
     /** After sorting: the sort prefix of the record at each position of the sorted order. */
     private long[] sortedPrefix;
+
+    KeyDirLoader() {
+        this(PER_THREAD);
+    }
+
+    /** A loader that splits the layout between threads once each gets {@code recordsPerThread} records. */
+    KeyDirLoader(int recordsPerThread) {
+        this.recordsPerThread = recordsPerThread;
+    }
 
     int count() {
         return count;
@@ -59,13 +74,67 @@ final class KeyDirLoader {
         count++;
     }
 
-    /** Fills the (empty) key directory with the youngest live record of each key. */
+    /**
+     * Fills the (empty) key directory with the youngest live record of each key. The sorted records are
+     * laid out by one thread per core, each on a consecutive range (split where a key's records end):
+     * this pass visits records in key order, not in the order they were read, so it waits on memory
+     * and gains from a second core.
+     */
     void buildInto(KeyDir keyDir, FileTable fileTable) {
         int[] order = sortedOrder();
-        KeyDir.Builder builder = keyDir.builder();
-        for (int i = 0; i < count; ) {
+        int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), count / recordsPerThread));
+        List<KeyDir.Builder> builders = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        int from = 0;
+        for (int part = 0; part < parts; part++) {
+            int to = part == parts - 1 ? count : Math.max(from, runStart(order, (int) ((long) count * (part + 1) / parts)));
+            KeyDir.Builder builder = new KeyDir.Builder(part == 0);
+            builders.add(builder);
+            int start = from;
+            Thread thread = new Thread(() -> {
+                try {
+                    layOut(order, start, to, builder, fileTable);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }, "bitcask-load-" + part);
+            thread.start();
+            threads.add(thread);
+            from = to;
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while loading the key directory", e);
+            }
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("loading the key directory failed", failure.get());
+        }
+        keyDir.install(builders);
+        keys = null; // the loader is done: let the arrays go before the engine starts serving
+        meta = null;
+        sortedPrefix = null;
+    }
+
+    /** The first position of the run of records for the key at {@code at} (so a split never cuts a key's run). */
+    private int runStart(int[] order, int at) {
+        int start = Math.min(at, count);
+        while (start > 0 && start < count && sortedPrefix[start] == sortedPrefix[start - 1]
+                && Arrays.equals(keys[order[start]], keys[order[start - 1]])) {
+            start--;
+        }
+        return start;
+    }
+
+    /** Lays out sorted positions {@code [from, to)}: the youngest record of each key, unless a tombstone. */
+    private void layOut(int[] order, int from, int to, KeyDir.Builder builder, FileTable fileTable) {
+        for (int i = from; i < to; ) {
             int run = i + 1;
-            while (run < count && sortedPrefix[run] == sortedPrefix[i]
+            while (run < to && sortedPrefix[run] == sortedPrefix[i]
                     && Arrays.equals(keys[order[i]], keys[order[run]])) {
                 run++;
             }
@@ -81,9 +150,6 @@ final class KeyDirLoader {
             i = run;
         }
         builder.finish();
-        keys = null; // the loader is done: let the arrays go before the engine starts serving
-        meta = null;
-        sortedPrefix = null;
     }
 
     private void countDead(FileTable fileTable, int index) {

@@ -3,7 +3,7 @@ package io.corecache.engine.bitcask;
 import io.corecache.engine.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -16,13 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class KeyDirLoaderTest {
 
     /** Replays random puts and deletes through the loader and through a TreeMap; the results must agree. */
-    @ParameterizedTest(name = "key shape {0}")
-    @ValueSource(strings = {"random", "shared-prefix", "short", "mixed-length"})
-    void buildsWhatReplayingOneByOneWouldBuild(String shape) {
+    @ParameterizedTest(name = "key shape {0}, {1} records per thread")
+    @CsvSource({"random, 1000000", "shared-prefix, 1000000", "short, 1000000", "mixed-length, 1000000",
+            "random, 7000", "shared-prefix, 7000", "short, 7000", "mixed-length, 7000"})
+    void buildsWhatReplayingOneByOneWouldBuild(String shape, int recordsPerThread) {
         Random random = new Random(shape.hashCode());
         FileTable files = new FileTable();
         DataFile file = files.add(1, java.nio.file.Path.of("test"), null, 0);
-        KeyDirLoader loader = new KeyDirLoader();
+        KeyDirLoader loader = new KeyDirLoader(recordsPerThread);
         TreeMap<byte[], Location> model = new TreeMap<>(Bytes.ORDER);
         long superseded = 0;
         for (int i = 0; i < 60_000; i++) {
@@ -51,6 +52,27 @@ class KeyDirLoaderTest {
         assertEquals(model.size() + 1, keyDir.size());
         keyDir.remove(extra);
         assertNull(keyDir.get(extra));
+    }
+
+    /** When the layout is split between threads, a first range holding only tombstones must not break it. */
+    @Test
+    void aFirstRangeOfOnlyDeletedKeysStillLoads() {
+        FileTable files = new FileTable();
+        DataFile file = files.add(1, java.nio.file.Path.of("test"), null, 0);
+        KeyDirLoader loader = new KeyDirLoader(10);
+        for (int i = 0; i < 20; i++) {
+            loader.delete(String.format("a%03d", i).getBytes(StandardCharsets.UTF_8));
+        }
+        for (int i = 0; i < 20; i++) {
+            loader.put(String.format("b%03d", i).getBytes(StandardCharsets.UTF_8), new Location(file.handle, i, 60, 1, false));
+        }
+        KeyDir keyDir = new KeyDir();
+        loader.buildInto(keyDir, files);
+        assertEquals(20, keyDir.size());
+        assertEquals(new Location(file.handle, 3, 60, 1, false), keyDir.get("b003".getBytes(StandardCharsets.UTF_8)));
+        byte[] first = "0-before-everything".getBytes(StandardCharsets.UTF_8);
+        keyDir.put(first, new Location(1, 1, 1, 1, false));
+        assertEquals(new Location(1, 1, 1, 1, false), keyDir.get(first));
     }
 
     @Test
