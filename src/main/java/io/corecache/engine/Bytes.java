@@ -15,18 +15,6 @@ public final class Bytes {
         return Arrays.compareUnsigned(a, b);
     }
 
-    /** The smallest key greater than every key that starts with {@code prefix}, or null if there is none. */
-    public static byte[] prefixEnd(byte[] prefix) {
-        for (int i = prefix.length - 1; i >= 0; i--) {
-            if (prefix[i] != (byte) 0xFF) {
-                byte[] end = Arrays.copyOf(prefix, i + 1);
-                end[i]++;
-                return end;
-            }
-        }
-        return null;
-    }
-
     /** A short readable form for messages: UTF-8 text when printable, hex otherwise. */
     public static String printable(byte[] key) {
         int shown = Math.min(key.length, 64);

@@ -48,10 +48,6 @@ final class KeyDirLoader {
         this.recordsPerThread = recordsPerThread;
     }
 
-    int count() {
-        return count;
-    }
-
     void put(byte[] key, Location location) {
         add(key, location.file(), location.offset(), location.packedSize(), location.createTime());
     }
