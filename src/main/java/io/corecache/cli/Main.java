@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
         scope = CommandLine.ScopeType.INHERIT,
         description = "CoreCache: a distributed, replicated, persistent key-value store.",
         subcommands = {
+                ServerCommand.class,
                 TortureCommand.class,
         },
         footer = {"", "Run 'corecache <command> --help' for a command's options."})

@@ -1,0 +1,71 @@
+package io.corecache.api.http;
+
+import io.corecache.cluster.PartitionUnavailableException;
+import io.corecache.cluster.ReplicaProtocol.Command;
+import io.corecache.cluster.ReplicaProtocol.Failed;
+import io.corecache.cluster.ReplicaProtocol.Reply;
+import io.corecache.cluster.Router;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.japi.function.Function;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Asks partition replicas on behalf of the routes and turns what goes wrong into {@link ApiError}s: a
+ * {@code Failed} reply by its code, an overloaded, slow or unavailable partition into 503 with Retry-After.
+ */
+final class ReplicaCalls {
+
+    private final Router router;
+    private final Duration retryAfter;
+
+    ReplicaCalls(Router router, Duration retryAfter) {
+        this.router = router;
+        this.retryAfter = retryAfter;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    CompletionStage<Reply> ask(byte[] key, Function<ActorRef<Reply>, Command> command) {
+        return ask(router.partitionOf(key), command);
+    }
+
+    /** The reply, never a {@link Failed}: failures complete the stage exceptionally with an ApiError. */
+    CompletionStage<Reply> ask(int partition, Function<ActorRef<Reply>, Command> command) {
+        return router.ask(partition, command).handle((reply, failure) -> {
+            if (failure != null) {
+                throw toApiError(failure);
+            }
+            if (reply instanceof Failed failed) {
+                throw fromFailed(failed);
+            }
+            return reply;
+        });
+    }
+
+    ApiError toApiError(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof PartitionUnavailableException unavailable) {
+            return ApiError.unavailable(unavailable.code(), unavailable.getMessage(), retryAfter);
+        }
+        if (cause instanceof ApiError api) {
+            return api;
+        }
+        return ApiError.unavailable("partition_unavailable", cause.toString(), retryAfter);
+    }
+
+    ApiError fromFailed(Failed failed) {
+        return switch (failed.code()) {
+            case "value_too_large" -> new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, failed.code(), failed.message());
+            case "storage_unavailable", "partition_unavailable" ->
+                    ApiError.unavailable(failed.code(), failed.message(), retryAfter);
+            default -> ApiError.badRequest(failed.code(), failed.message());
+        };
+    }
+}

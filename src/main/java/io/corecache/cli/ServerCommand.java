@@ -1,0 +1,85 @@
+package io.corecache.cli;
+
+import com.typesafe.config.Config;
+import io.corecache.api.http.HttpServer;
+import io.corecache.cluster.CoreCacheNode;
+import io.corecache.cluster.NodeStartException;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code corecache server}: runs a node until SIGTERM (or SIGINT), which shuts it down gracefully.
+ * Flags override {@code CORECACHE_*} environment variables, which override the config file.
+ */
+@Command(name = "server", description = {
+        "Runs a CoreCache node: durable data in ./data, HTTP on 127.0.0.1:8080, Pekko remoting on",
+        "127.0.0.1:25520, Pekko Management on 127.0.0.1:8558. Stop it with SIGTERM (Ctrl-C): it finishes the",
+        "requests in flight and syncs and closes its data. Settings: conf/application.conf."})
+final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory (env CORECACHE_DATA)")
+    Path data;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", description = "HTTP API address (env CORECACHE_HTTP)")
+    String http;
+
+    @Option(names = "--remote", paramLabel = "HOST:PORT", description = "Pekko remoting address (env CORECACHE_REMOTE)")
+    String remote;
+
+    @Option(names = "--management", paramLabel = "HOST:PORT",
+            description = "Pekko Management address (env CORECACHE_MANAGEMENT)")
+    String management;
+
+    @Option(names = "--engine", paramLabel = "bitcask|lsm", description = "storage engine (env CORECACHE_ENGINE)")
+    String engine;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "settings file over conf/application.conf "
+            + "(env CORECACHE_CONFIG)")
+    Path config;
+
+    @Override
+    public Integer call() {
+        Map<String, String> flags = new LinkedHashMap<>();
+        if (data != null) {
+            flags.put("corecache.data-dir", data.toString());
+        }
+        if (engine != null) {
+            flags.put("corecache.engine", engine);
+        }
+        if (http != null) {
+            flags.put("http", http);
+        }
+        if (remote != null) {
+            flags.put("remote", remote);
+        }
+        if (management != null) {
+            flags.put("management", management);
+        }
+        CoreCacheNode node;
+        try {
+            Config settings = NodeConfig.load(flags, System.getenv(), config);
+            node = CoreCacheNode.start(settings);
+        } catch (NodeStartException e) {
+            System.err.println("corecache: " + e.getMessage());
+            return Main.EXIT_ERROR;
+        }
+        ServerBinding binding;
+        try {
+            binding = HttpServer.start(node);
+        } catch (NodeStartException e) {
+            System.err.println("corecache: " + e.getMessage());
+            node.stop().toCompletableFuture().join();
+            return Main.EXIT_ERROR;
+        }
+        org.slf4j.LoggerFactory.getLogger(ServerCommand.class).info("node {} serving HTTP on http://{}",
+                node.identity().nodeId(), binding.localAddress().getHostString() + ":" + binding.localAddress().getPort());
+        node.system().getWhenTerminated().toCompletableFuture().join();
+        return 0;
+    }
+}

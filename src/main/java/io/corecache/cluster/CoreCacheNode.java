@@ -1,0 +1,261 @@
+package io.corecache.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.corecache.cluster.ReplicaProtocol.Reply;
+import io.corecache.cluster.ReplicaProtocol.Started;
+import io.corecache.cluster.ReplicaProtocol.Wake;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running CoreCache node: its identity and data directory, a Pekko cluster (of one, until it is given
+ * seed nodes), and the sharded partition replicas whose data it holds. The fronts (HTTP, RESP) talk to it
+ * through {@link #router()}.
+ *
+ * <p>Start-up order: check settings and the data directory (refusing a mismatch before touching anything),
+ * start the actor system and join the cluster, start sharding, wake every local replica (each opens its
+ * engine and recovers), then report ready. Shutdown (SIGTERM or {@link #stop()}) runs Pekko's coordinated
+ * shutdown: the fronts stop accepting and drain first (their own tasks), then sharding stops every replica,
+ * each syncing and closing its engine, and last the clean-shutdown marker is written.
+ */
+public final class CoreCacheNode {
+
+    private static final Logger log = LoggerFactory.getLogger(CoreCacheNode.class);
+
+    private final ActorSystem<Void> system;
+    private final NodeSettings settings;
+    private final NodeIdentity identity;
+    private final ReplicaHost host;
+    private final Router router;
+    private final URI managementUri;
+
+    private CoreCacheNode(ActorSystem<Void> system, NodeSettings settings, NodeIdentity identity,
+                          ReplicaHost host, Router router, URI managementUri) {
+        this.managementUri = managementUri;
+        this.system = system;
+        this.settings = settings;
+        this.identity = identity;
+        this.host = host;
+        this.router = router;
+    }
+
+    /**
+     * A complete node configuration: {@code overrides} over conf/application.conf, over the node's wiring
+     * of Pekko ({@code corecache-node.conf}), over the libraries' reference settings.
+     */
+    public static Config configWith(Config overrides) {
+        return overrides
+                .withFallback(ConfigFactory.defaultApplication())
+                .withFallback(ConfigFactory.parseResources(CoreCacheNode.class.getClassLoader(), "corecache-node.conf"))
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
+    }
+
+    /** Starts a node and returns once every local partition has started; throws NodeStartException if not. */
+    public static CoreCacheNode start(Config config) {
+        NodeSettings settings = NodeSettings.from(config);
+        if (settings.engine().equals("lsm")) {
+            throw new NodeStartException("the lsm engine is not available in this version yet; "
+                    + "use corecache.engine = bitcask");
+        }
+        boolean existed = Files.exists(settings.dataDir().resolve(NodeIdentity.FILE));
+        NodeIdentity identity = NodeIdentity.openOrCreate(settings.dataDir(), settings.partitions(), settings.engine());
+        DataDirLock lock = DataDirLock.acquire(settings.dataDir());
+        boolean clean = ShutdownMarker.consume(settings.dataDir());
+        if (!existed) {
+            log.info("new data directory {}: node {} with {} partitions ({} engine)",
+                    settings.dataDir().toAbsolutePath(), identity.nodeId(), identity.partitions(), identity.engine());
+        } else if (clean) {
+            log.info("node {}: the previous shutdown was clean; no recovery needed", identity.nodeId());
+        } else {
+            log.warn("node {}: the previous run did not shut down cleanly; recovering every partition "
+                    + "(checking for torn tails)", identity.nodeId());
+        }
+
+        Config withRoles = ConfigFactory.empty()
+                .withValue("pekko.cluster.roles",
+                        ConfigValueFactory.fromIterable(List.of("corecache", ReplicaAllocation.roleOf(identity.nodeId()))))
+                .withFallback(config);
+        ActorSystem<Void> system;
+        try {
+            system = ActorSystem.create(Behaviors.empty(), "corecache", withRoles);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw new NodeStartException("cannot start the actor system: " + rootMessage(e), e);
+        }
+        try {
+            return startIn(system, settings, identity, lock);
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
+    private static CoreCacheNode startIn(ActorSystem<Void> system, NodeSettings settings, NodeIdentity identity,
+                                         DataDirLock lock) {
+        ReplicaHost host = new ReplicaHost(identity, settings,
+                system.dispatchers().lookup(DispatcherSelector.fromConfig("corecache.fsync-dispatcher")),
+                InstantSource.system());
+        URI management = startManagement(system);
+        Cluster classicCluster = Cluster.get(Adapter.toClassic(system));
+        CompletableFuture<Done> up = new CompletableFuture<>();
+        classicCluster.registerOnMemberUp(() -> up.complete(Done.getInstance()));
+        if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            org.apache.pekko.cluster.typed.Cluster.get(system).manager().tell(Join.create(classicCluster.selfAddress()));
+        }
+
+        ClusterSharding sharding = ClusterSharding.get(system);
+        sharding.init(Entity.of(PartitionReplica.TYPE_KEY,
+                        context -> PartitionReplica.create(ReplicaId.parse(context.getEntityId()), host))
+                .withMessageExtractor(new EntityIsShard())
+                .withAllocationStrategy(new ReplicaAllocation(classicCluster))
+                .withStopMessage(new ReplicaProtocol.Stop())
+                .withEntityProps(DispatcherSelector.fromConfig("corecache.replica-dispatcher")));
+        Placement placement = new Placement(settings.partitions(), identity.nodeId());
+        Router router = new Router(sharding, new Partitioner(settings.partitions()), placement, settings);
+        CoreCacheNode node = new CoreCacheNode(system, settings, identity, host, router, management);
+        node.registerShutdownTasks(lock);
+
+        Duration startup = system.settings().config().getDuration("corecache.startup-timeout");
+        await(up, startup, "joining the cluster");
+        node.wakePartitions(sharding, placement, startup);
+        NodeStatus.get(Adapter.toClassic(system)).markPartitionsStarted();
+        log.info("node {} ready: {} partitions started at {}", identity.nodeId(), settings.partitions(),
+                classicCluster.selfAddress());
+        return node;
+    }
+
+    /** Management first, so {@code /alive} answers (and {@code /ready} says no) while partitions recover. */
+    private static URI startManagement(ActorSystem<Void> system) {
+        CompletableFuture<org.apache.pekko.http.javadsl.model.Uri> bound =
+                PekkoManagement.get(Adapter.toClassic(system)).start().toCompletableFuture();
+        await(bound, Duration.ofSeconds(30), "starting Pekko Management on "
+                + system.settings().config().getString("pekko.management.http.hostname") + ":"
+                + system.settings().config().getInt("pekko.management.http.port"));
+        return URI.create(bound.join().toString());
+    }
+
+    private void wakePartitions(ClusterSharding sharding, Placement placement, Duration timeout) {
+        List<CompletableFuture<Reply>> replies = new ArrayList<>();
+        for (int p = 0; p < placement.partitions(); p++) {
+            ReplicaId replica = placement.replicaOf(p);
+            if (replica.nodeId().equals(identity.nodeId())) {
+                replies.add(sharding.entityRefFor(PartitionReplica.TYPE_KEY, replica.toString())
+                        .<Reply>ask(Wake::new, timeout).toCompletableFuture());
+            }
+        }
+        await(CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)), timeout, "starting the partitions");
+        for (CompletableFuture<Reply> reply : replies) {
+            Reply answer = reply.join();
+            if (!(answer instanceof Started)) {
+                // One partition that cannot open its data does not stop the others; it answers 503 and says why.
+                log.error("a partition did not start: {}", answer);
+            }
+        }
+    }
+
+    private void registerShutdownTasks(DataDirLock lock) {
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(Adapter.toClassic(system));
+        NodeStatus status = NodeStatus.get(Adapter.toClassic(system));
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "corecache-not-ready", () -> {
+            status.markShuttingDown();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "corecache-mark-clean", () -> {
+            int stillOpen = host.openEngines().size();
+            try {
+                if (stillOpen == 0) {
+                    ShutdownMarker.write(settings.dataDir());
+                    log.info("node {}: every partition synced and closed; clean shutdown", identity.nodeId());
+                } else {
+                    log.warn("node {}: {} partitions did not close in time; the next start will recover them",
+                            identity.nodeId(), stillOpen);
+                }
+            } catch (java.io.IOException e) {
+                log.warn("cannot write the clean-shutdown marker: {}", e.toString());
+            } finally {
+                lock.close();
+            }
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    public NodeIdentity identity() {
+        return identity;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    /** Where Pekko Management answers ({@code /ready}, {@code /cluster/members}), with the port it bound. */
+    public URI managementUri() {
+        return managementUri;
+    }
+
+    /** The engines open on this node, for statistics. */
+    public ReplicaHost host() {
+        return host;
+    }
+
+    /** Runs the coordinated shutdown (as SIGTERM does) and returns when the actor system has terminated. */
+    public CompletionStage<Done> stop() {
+        return CoordinatedShutdown.get(Adapter.toClassic(system))
+                .runAll(CoordinatedShutdown.unknownReason())
+                .thenCompose(done -> system.getWhenTerminated());
+    }
+
+    private static void await(CompletableFuture<?> future, Duration timeout, String what) {
+        try {
+            future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new NodeStartException("timed out after " + timeout.toSeconds() + " s " + what);
+        } catch (ExecutionException e) {
+            throw new NodeStartException(what + " failed: " + rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeStartException("interrupted while " + what, e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+}

@@ -1,0 +1,85 @@
+package io.corecache.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Group commit at the replica: replies wait for the fsync that covers what they saw, with one fsync in
+ * flight at a time and every reply that arrived meanwhile riding on the next one.
+ *
+ * <p>Implementation notes: the replica applies writes to its engine at once (the engine appends without
+ * fsync) and parks each reply here. {@code inFlight} holds replies whose writes the running fsync covers,
+ * because they were applied before it started; {@code waiting} holds the rest. A read is parked the same
+ * way when it may have seen an unsynced write, so no client ever observes a write that a crash could take
+ * back. Only the replica's actor touches this class.
+ */
+final class DurableReplies {
+
+    /** Fails a parked reply when its fsync fails. */
+    interface Parked {
+        void complete();
+
+        void fail(Throwable cause);
+    }
+
+    private List<Parked> inFlight = new ArrayList<>();
+    private List<Parked> waiting = new ArrayList<>();
+    private boolean syncing;
+
+    /** True when nothing applied so far is still waiting for an fsync. */
+    boolean allDurable() {
+        return !syncing && waiting.isEmpty();
+    }
+
+    /** Parks a reply behind the fsync that will cover the latest applied write. */
+    void park(Parked reply) {
+        if (!waiting.isEmpty() || !syncing) {
+            waiting.add(reply);
+        } else {
+            inFlight.add(reply);
+        }
+    }
+
+    /** Parks a read's reply only if it may have seen an unsynced write; false when it may go at once. */
+    boolean parkRead(Parked reply) {
+        if (allDurable()) {
+            return false;
+        }
+        park(reply);
+        return true;
+    }
+
+    /** True when an fsync should start now: something waits and none is running. Marks it running. */
+    boolean startSync() {
+        if (syncing || waiting.isEmpty()) {
+            return false;
+        }
+        List<Parked> swap = inFlight;
+        inFlight = waiting;
+        waiting = swap;
+        syncing = true;
+        return true;
+    }
+
+    /** The running fsync ended: completes (or fails) the replies it covered. */
+    void syncDone(Throwable failure) {
+        List<Parked> covered = inFlight;
+        inFlight = new ArrayList<>();
+        syncing = false;
+        for (Parked reply : covered) {
+            if (failure == null) {
+                reply.complete();
+            } else {
+                reply.fail(failure);
+            }
+        }
+    }
+
+    /** Fails everything still parked (the replica is stopping without its engine). */
+    void failAll(Throwable cause) {
+        syncDone(cause);
+        List<Parked> rest = waiting;
+        waiting = new ArrayList<>();
+        rest.forEach(reply -> reply.fail(cause));
+    }
+}

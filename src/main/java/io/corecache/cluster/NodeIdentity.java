@@ -1,0 +1,101 @@
+package io.corecache.cluster;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * Who a node is, kept in {@code node.json} in its data directory: a stable id (the {@code @node} of its
+ * replicas' names), the partition count and the engine the directory was created with. Both are fixed at
+ * creation, because a key's partition depends on the count and a partition's files on the engine; a start
+ * with different settings is refused and changes nothing.
+ */
+public record NodeIdentity(int format, String nodeId, int partitions, String engine, String createdAt) {
+
+    static final String FILE = "node.json";
+    private static final int FORMAT = 1;
+    private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Reads the identity of {@code dataDir}, creating it (and the directory) on first use. */
+    public static NodeIdentity openOrCreate(Path dataDir, int partitions, String engine) {
+        Path file = dataDir.resolve(FILE);
+        try {
+            if (Files.exists(file)) {
+                NodeIdentity found = read(file);
+                found.checkMatches(dataDir, partitions, engine);
+                return found;
+            }
+            Files.createDirectories(dataDir);
+            NodeIdentity created = new NodeIdentity(FORMAT, newNodeId(), partitions, engine, Instant.now().toString());
+            created.write(file);
+            return created;
+        } catch (IOException e) {
+            throw new NodeStartException("cannot use data directory " + dataDir.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
+    static void checkNodeId(String nodeId) {
+        if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
+            throw new IllegalArgumentException("not a node id (lower-case letters, digits and '-'): '" + nodeId + "'");
+        }
+    }
+
+    private static NodeIdentity read(Path file) throws IOException {
+        NodeIdentity identity;
+        try {
+            identity = JSON.readValue(file.toFile(), NodeIdentity.class);
+        } catch (IOException e) {
+            throw new NodeStartException("cannot read " + file.toAbsolutePath() + " (the node's identity): "
+                    + e.getMessage(), e);
+        }
+        if (identity.format != FORMAT) {
+            throw new NodeStartException(file.toAbsolutePath() + " has format " + identity.format
+                    + "; this version reads format " + FORMAT);
+        }
+        checkNodeId(identity.nodeId);
+        return identity;
+    }
+
+    private void checkMatches(Path dataDir, int wantedPartitions, String wantedEngine) {
+        if (partitions != wantedPartitions) {
+            throw new NodeStartException("data directory " + dataDir.toAbsolutePath() + " was created with "
+                    + partitions + " partitions, but corecache.partitions is " + wantedPartitions
+                    + "; the partition count is fixed when a directory is created: start with partitions = "
+                    + partitions + " or use a new data directory");
+        }
+        if (!engine.equals(wantedEngine)) {
+            throw new NodeStartException("data directory " + dataDir.toAbsolutePath() + " holds " + engine
+                    + " partitions, but corecache.engine is " + wantedEngine
+                    + "; start with engine = " + engine + " or use a new data directory");
+        }
+    }
+
+    /** Writes through a temporary file, fsynced and renamed, so a crash leaves the old file or the new one. */
+    private void write(Path file) throws IOException {
+        Path tmp = file.resolveSibling(FILE + ".tmp");
+        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    private static String newNodeId() {
+        byte[] random = new byte[4];
+        new SecureRandom().nextBytes(random);
+        return "n" + HexFormat.of().formatHex(random);
+    }
+}

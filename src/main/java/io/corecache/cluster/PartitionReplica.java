@@ -1,0 +1,317 @@
+package io.corecache.cluster;
+
+import io.corecache.cluster.ReplicaProtocol.Batch;
+import io.corecache.cluster.ReplicaProtocol.BatchApplied;
+import io.corecache.cluster.ReplicaProtocol.BatchOp;
+import io.corecache.cluster.ReplicaProtocol.Command;
+import io.corecache.cluster.ReplicaProtocol.Delete;
+import io.corecache.cluster.ReplicaProtocol.Deleted;
+import io.corecache.cluster.ReplicaProtocol.Failed;
+import io.corecache.cluster.ReplicaProtocol.Found;
+import io.corecache.cluster.ReplicaProtocol.Get;
+import io.corecache.cluster.ReplicaProtocol.GetStats;
+import io.corecache.cluster.ReplicaProtocol.NotFound;
+import io.corecache.cluster.ReplicaProtocol.PartitionStats;
+import io.corecache.cluster.ReplicaProtocol.Precondition;
+import io.corecache.cluster.ReplicaProtocol.PreconditionFailed;
+import io.corecache.cluster.ReplicaProtocol.Put;
+import io.corecache.cluster.ReplicaProtocol.Reply;
+import io.corecache.cluster.ReplicaProtocol.Scan;
+import io.corecache.cluster.ReplicaProtocol.ScanPage;
+import io.corecache.cluster.ReplicaProtocol.Started;
+import io.corecache.cluster.ReplicaProtocol.StoredEntry;
+import io.corecache.cluster.ReplicaProtocol.StoredValue;
+import io.corecache.cluster.ReplicaProtocol.Wake;
+import io.corecache.cluster.ReplicaProtocol.Written;
+import io.corecache.engine.Durability;
+import io.corecache.engine.Entry;
+import io.corecache.engine.EngineStats;
+import io.corecache.engine.InvalidArgumentException;
+import io.corecache.engine.RangeCursor;
+import io.corecache.engine.StorageEngine;
+import io.corecache.engine.Versioned;
+import io.corecache.engine.WriteBatch;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One partition's replica on one node: the sharded entity that owns the partition's engine directory.
+ *
+ * <p>Implementation notes: the actor is the partition's only writer, so a write's read-check-write (created
+ * or replaced, {@code If-Match}) is atomic without locks, and revisions (the ETags) grow by one per write.
+ * Writes are applied to the engine as they arrive; in {@code sync} mode their replies wait for a shared
+ * fsync ({@link DurableReplies}). Reads go straight to the engine, whose readers never block.
+ * The engine is opened when the entity starts and closed (synced) when it stops.
+ */
+public final class PartitionReplica extends AbstractBehavior<Command> {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "replica");
+
+    /** The fsync started by {@link DurableReplies} ended; never leaves this actor. */
+    private record SyncDone(Throwable failure) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private final ReplicaId id;
+    private final ReplicaHost host;
+    private final StorageEngine engine;
+    private final boolean acknowledgeAfterSync;
+    private final DurableReplies durable = new DurableReplies();
+    private long revision;
+    private boolean stopping;
+
+    static Behavior<Command> create(ReplicaId id, ReplicaHost host) {
+        return Behaviors.setup(context -> {
+            if (!id.nodeId().equals(host.identity().nodeId()) || id.partition() >= host.settings().partitions()) {
+                context.getLog().error("replica {} does not belong on node {} with {} partitions; stopping",
+                        id, host.identity().nodeId(), host.settings().partitions());
+                return Behaviors.stopped();
+            }
+            StorageEngine engine;
+            try {
+                engine = EngineFactory.open(host.settings(), host.settings().partitionDir(id.partition()));
+            } catch (RuntimeException e) {
+                context.getLog().error("replica {} cannot open its engine: {}", id, e.toString());
+                return Unavailable.create(id, e);
+            }
+            return new PartitionReplica(context, id, host, engine);
+        });
+    }
+
+    private PartitionReplica(ActorContext<Command> context, ReplicaId id, ReplicaHost host, StorageEngine engine) {
+        super(context);
+        this.id = id;
+        this.host = host;
+        this.engine = engine;
+        this.acknowledgeAfterSync = host.settings().durability() == Durability.SYNC;
+        this.revision = engine.appliedRevision();
+        host.opened(id.partition(), engine);
+        context.getLog().debug("replica {} started at revision {}", id, revision);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Get.class, this::onGet)
+                .onMessage(Put.class, this::onPut)
+                .onMessage(Delete.class, this::onDelete)
+                .onMessage(Batch.class, this::onBatch)
+                .onMessage(Scan.class, this::onScan)
+                .onMessage(GetStats.class, this::onStats)
+                .onMessage(Wake.class, this::onWake)
+                .onMessage(SyncDone.class, this::onSyncDone)
+                .onMessage(ReplicaProtocol.Stop.class, stop -> onStopRequested())
+                .onSignal(PostStop.class, signal -> onStop())
+                .build();
+    }
+
+    private Behavior<Command> onGet(Get get) {
+        Versioned current = engine.get(get.key());
+        Reply reply = current == null ? new NotFound() : new Found(stored(current));
+        answerRead(get.replyTo(), reply);
+        return this;
+    }
+
+    private Behavior<Command> onPut(Put put) {
+        try {
+            Versioned current = engine.get(put.key());
+            if (!holds(put.precondition(), current)) {
+                answerRead(put.replyTo(), new PreconditionFailed(current == null ? 0 : current.revision()));
+                return this;
+            }
+            long written = revision + 1;
+            engine.put(put.key(), put.value(), written, expiresAt(put.ttlMillis()));
+            revision = written;
+            answerWrite(put.replyTo(), new Written(current == null, written));
+        } catch (RuntimeException e) {
+            put.replyTo().tell(failure(e));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onDelete(Delete delete) {
+        try {
+            Versioned current = engine.get(delete.key());
+            if (!holds(delete.precondition(), current)) {
+                answerRead(delete.replyTo(), new PreconditionFailed(current == null ? 0 : current.revision()));
+                return this;
+            }
+            if (current == null) {
+                answerRead(delete.replyTo(), new NotFound());
+                return this;
+            }
+            long written = revision + 1;
+            engine.delete(delete.key(), written);
+            revision = written;
+            answerWrite(delete.replyTo(), new Deleted(written));
+        } catch (RuntimeException e) {
+            delete.replyTo().tell(failure(e));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onBatch(Batch batch) {
+        try {
+            long written = revision + 1;
+            WriteBatch write = new WriteBatch(written);
+            List<String> outcomes = new ArrayList<>(batch.ops().size());
+            // Whether each key exists as the batch goes, so "put k; delete k" reports what a user expects.
+            Map<String, Boolean> exists = new HashMap<>();
+            for (BatchOp op : batch.ops()) {
+                String k = Arrays.toString(op.key());
+                boolean present = exists.computeIfAbsent(k, unused -> engine.get(op.key()) != null);
+                if (op.isDelete()) {
+                    outcomes.add(present ? "deleted" : "not_found");
+                    write.delete(op.key());
+                    exists.put(k, false);
+                } else {
+                    outcomes.add(present ? "replaced" : "created");
+                    write.put(op.key(), op.value(), expiresAt(op.ttlMillis()));
+                    exists.put(k, true);
+                }
+            }
+            engine.write(write);
+            revision = written;
+            answerWrite(batch.replyTo(), new BatchApplied(outcomes, written));
+        } catch (RuntimeException e) {
+            batch.replyTo().tell(failure(e));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onScan(Scan scan) {
+        List<StoredEntry> entries = new ArrayList<>(Math.min(scan.limit(), 1024));
+        boolean more;
+        try (RangeCursor cursor = engine.scan(scan.start(), scan.end(),
+                scan.limit() == Integer.MAX_VALUE ? Integer.MAX_VALUE : scan.limit() + 1)) {
+            while (entries.size() < scan.limit() && cursor.hasNext()) {
+                Entry entry = cursor.next();
+                StoredValue version = stored(entry.version());
+                entries.add(new StoredEntry(entry.key(), scan.keysOnly() ? withoutValue(version) : version));
+            }
+            more = cursor.hasNext();
+        } catch (RuntimeException e) {
+            scan.replyTo().tell(failure(e));
+            return this;
+        }
+        answerRead(scan.replyTo(), new ScanPage(entries, more));
+        return this;
+    }
+
+    private Behavior<Command> onStats(GetStats get) {
+        EngineStats stats = engine.stats();
+        get.replyTo().tell(new PartitionStats(id.partition(), id.toString(), stats.liveKeys(), stats.diskBytes(),
+                stats.deadBytes(), stats.files(), stats.merges(), revision));
+        return this;
+    }
+
+    private Behavior<Command> onWake(Wake wake) {
+        wake.replyTo().tell(new Started(id.partition(), engine.stats().liveKeys()));
+        return this;
+    }
+
+    private Behavior<Command> onSyncDone(SyncDone done) {
+        if (done.failure() != null) {
+            getContext().getLog().error("replica {}: fsync failed; the engine refuses writes until the node "
+                    + "restarts: {}", id, done.failure().toString());
+        }
+        durable.syncDone(done.failure());
+        startSyncIfNeeded();
+        return stopping && durable.allDurable() ? Behaviors.stopped() : this;
+    }
+
+    /** Stops at once if nothing waits for an fsync; else after the fsync that acknowledges the last write. */
+    private Behavior<Command> onStopRequested() {
+        stopping = true;
+        return durable.allDurable() ? Behaviors.stopped() : this;
+    }
+
+    private Behavior<Command> onStop() {
+        durable.failAll(new IllegalStateException("replica " + id + " stopped"));
+        host.closed(id.partition());
+        try {
+            engine.close();
+            getContext().getLog().debug("replica {} closed at revision {}", id, revision);
+        } catch (RuntimeException e) {
+            getContext().getLog().error("replica {} failed to close its engine: {}", id, e.toString());
+        }
+        return this;
+    }
+
+    private void answerWrite(ActorRef<Reply> replyTo, Reply reply) {
+        if (!acknowledgeAfterSync) {
+            replyTo.tell(reply);
+            return;
+        }
+        durable.park(parked(replyTo, reply));
+        startSyncIfNeeded();
+    }
+
+    private void answerRead(ActorRef<Reply> replyTo, Reply reply) {
+        if (!acknowledgeAfterSync || !durable.parkRead(parked(replyTo, reply))) {
+            replyTo.tell(reply);
+        }
+    }
+
+    private void startSyncIfNeeded() {
+        if (durable.startSync()) {
+            getContext().pipeToSelf(CompletableFuture.runAsync(engine::sync, host.fsyncExecutor()),
+                    (ok, failure) -> new SyncDone(failure));
+        }
+    }
+
+    private static DurableReplies.Parked parked(ActorRef<Reply> replyTo, Reply reply) {
+        return new DurableReplies.Parked() {
+            @Override
+            public void complete() {
+                replyTo.tell(reply);
+            }
+
+            @Override
+            public void fail(Throwable cause) {
+                replyTo.tell(new Failed("storage_unavailable", "the write could not be made durable: " + cause));
+            }
+        };
+    }
+
+    private long expiresAt(long ttlMillis) {
+        return ttlMillis <= 0 ? Versioned.NO_EXPIRY : host.clock().millis() + ttlMillis;
+    }
+
+    private static boolean holds(Precondition precondition, Versioned current) {
+        return switch (precondition.kind()) {
+            case NONE -> true;
+            case ABSENT -> current == null;
+            case PRESENT -> current != null;
+            case REVISION -> current != null && current.revision() == precondition.revision();
+        };
+    }
+
+    static StoredValue stored(Versioned v) {
+        return new StoredValue(v.value(), v.createTime(), v.writeTime(), v.revision(), v.expiresAt());
+    }
+
+    private static StoredValue withoutValue(StoredValue v) {
+        return new StoredValue(null, v.createTime(), v.writeTime(), v.revision(), v.expiresAt());
+    }
+
+    static Failed failure(RuntimeException e) {
+        if (e instanceof InvalidArgumentException invalid) {
+            return new Failed(invalid.code(), invalid.getMessage());
+        }
+        return new Failed("storage_unavailable", e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+}

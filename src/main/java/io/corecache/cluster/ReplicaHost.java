@@ -1,0 +1,57 @@
+package io.corecache.cluster;
+
+import io.corecache.engine.StorageEngine;
+
+import java.time.InstantSource;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+
+/**
+ * What the node gives the replicas it hosts: its identity and settings, the executor their fsyncs run on,
+ * the clock, and a registry of the engines open here (read by metrics and {@code /v1/cluster}).
+ */
+public final class ReplicaHost {
+
+    private final NodeIdentity identity;
+    private final NodeSettings settings;
+    private final Executor fsyncExecutor;
+    private final InstantSource clock;
+    private final ConcurrentMap<Integer, StorageEngine> openEngines = new ConcurrentHashMap<>();
+
+    ReplicaHost(NodeIdentity identity, NodeSettings settings, Executor fsyncExecutor, InstantSource clock) {
+        this.identity = identity;
+        this.settings = settings;
+        this.fsyncExecutor = fsyncExecutor;
+        this.clock = clock;
+    }
+
+    public NodeIdentity identity() {
+        return identity;
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    Executor fsyncExecutor() {
+        return fsyncExecutor;
+    }
+
+    InstantSource clock() {
+        return clock;
+    }
+
+    void opened(int partition, StorageEngine engine) {
+        openEngines.put(partition, engine);
+    }
+
+    void closed(int partition) {
+        openEngines.remove(partition);
+    }
+
+    /** The engines open on this node by partition; a snapshot of the moment. */
+    public java.util.Map<Integer, StorageEngine> openEngines() {
+        return java.util.Map.copyOf(openEngines);
+    }
+}

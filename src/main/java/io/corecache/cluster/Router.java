@@ -1,0 +1,86 @@
+package io.corecache.cluster;
+
+import io.corecache.cluster.ReplicaProtocol.Command;
+import io.corecache.cluster.ReplicaProtocol.Reply;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.japi.function.Function;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * Sends a command to the replica of a partition and returns its reply: what every front (HTTP, RESP) uses.
+ *
+ * <p>Overload is refused, not queued: at most {@code max-in-flight-per-partition} requests per partition
+ * are outstanding; beyond that the request fails at once with {@code overloaded}. Every request has a
+ * deadline ({@code request-timeout}), so a caller never waits forever.
+ */
+public final class Router {
+
+    private final ClusterSharding sharding;
+    private final Partitioner partitioner;
+    private final Placement placement;
+    private final Duration timeout;
+    private final int maxInFlight;
+    private final AtomicIntegerArray inFlight;
+
+    Router(ClusterSharding sharding, Partitioner partitioner, Placement placement, NodeSettings settings) {
+        this.sharding = sharding;
+        this.partitioner = partitioner;
+        this.placement = placement;
+        this.timeout = settings.requestTimeout();
+        this.maxInFlight = settings.maxInFlightPerPartition();
+        this.inFlight = new AtomicIntegerArray(partitioner.partitions());
+    }
+
+    public int partitions() {
+        return partitioner.partitions();
+    }
+
+    public int partitionOf(byte[] key) {
+        return partitioner.partitionOf(key);
+    }
+
+    public ReplicaId replicaOf(int partition) {
+        return placement.replicaOf(partition);
+    }
+
+    /** Asks the replica of the key's partition. */
+    public CompletionStage<Reply> ask(byte[] key, Function<ActorRef<Reply>, Command> command) {
+        return ask(partitionOf(key), command);
+    }
+
+    /** Asks the replica of {@code partition}; fails with {@link PartitionUnavailableException} when it cannot. */
+    public CompletionStage<Reply> ask(int partition, Function<ActorRef<Reply>, Command> command) {
+        if (inFlight.incrementAndGet(partition) > maxInFlight) {
+            inFlight.decrementAndGet(partition);
+            return CompletableFuture.failedFuture(new PartitionUnavailableException("overloaded", partition,
+                    "partition " + partition + " has " + maxInFlight + " requests in flight; retry later"));
+        }
+        ReplicaId replica = placement.replicaOf(partition);
+        EntityRef<Command> ref = sharding.entityRefFor(PartitionReplica.TYPE_KEY, replica.toString());
+        CompletionStage<Reply> reply = ref.ask(command, timeout);
+        return reply.handle((answer, failure) -> {
+            inFlight.decrementAndGet(partition);
+            if (failure == null) {
+                return answer;
+            }
+            throw timeoutOrFailure(partition, replica, failure);
+        });
+    }
+
+    private RuntimeException timeoutOrFailure(int partition, ReplicaId replica, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        if (cause instanceof TimeoutException) {
+            return new PartitionUnavailableException("timeout", partition, "partition " + partition + " (replica "
+                    + replica + ") did not answer within " + timeout.toMillis() + " ms; a write's outcome is unknown");
+        }
+        return new PartitionUnavailableException("partition_unavailable", partition, "partition " + partition
+                + " (replica " + replica + ") failed: " + cause);
+    }
+}
