@@ -1,18 +1,103 @@
 package io.corecache.api.http;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.corecache.cluster.CoreCacheNode;
+import io.corecache.cluster.ReplicaId;
+import io.corecache.cluster.ReplicaProtocol.GetStats;
+import io.corecache.cluster.ReplicaProtocol.PartitionStats;
+import io.corecache.cluster.ReplicaProtocol.Reply;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** GET /v1/cluster: the node (identity, address, status), its partitions, and per-partition keys and bytes. */
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code GET /v1/cluster}: the node (identity, address, status), its partitions, and each partition's keys
+ * and bytes. A partition that does not answer is listed with its error instead of failing the whole page,
+ * since this page is what an operator opens when something is wrong.
+ */
 final class ClusterRoutes extends AllDirectives {
 
     private final ReplicaCalls calls;
+    private final CoreCacheNode node;
 
-    ClusterRoutes(ReplicaCalls calls) {
+    ClusterRoutes(ReplicaCalls calls, CoreCacheNode node) {
         this.calls = calls;
+        this.node = node;
     }
 
     Route route() {
-        return reject();
+        return get(() -> completeWithFuture(describe()));
+    }
+
+    private CompletionStage<HttpResponse> describe() {
+        int partitions = calls.router().partitions();
+        List<CompletableFuture<ObjectNode>> rows = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            rows.add(partitionRow(p).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.set("node", nodeInfo());
+            ArrayNode array = body.putArray("partitions");
+            long keys = 0;
+            long bytes = 0;
+            for (CompletableFuture<ObjectNode> row : rows) {
+                ObjectNode r = row.join();
+                array.add(r);
+                keys += r.path("keys").asLong(0);
+                bytes += r.path("disk_bytes").asLong(0);
+            }
+            body.put("keys", keys);
+            body.put("disk_bytes", bytes);
+            return Json.response(StatusCodes.OK, body);
+        });
+    }
+
+    private ObjectNode nodeInfo() {
+        Cluster cluster = Cluster.get(Adapter.toClassic(node.system()));
+        Member self = cluster.selfMember();
+        ObjectNode info = Json.MAPPER.createObjectNode();
+        info.put("id", node.identity().nodeId());
+        info.put("address", cluster.selfAddress().toString());
+        info.put("status", self.status().toString().toLowerCase(java.util.Locale.ROOT));
+        info.put("engine", node.identity().engine());
+        info.put("durability", node.settings().durability().name().toLowerCase(java.util.Locale.ROOT));
+        info.put("partitions", node.identity().partitions());
+        info.put("created_at", node.identity().createdAt());
+        return info;
+    }
+
+    private CompletionStage<ObjectNode> partitionRow(int partition) {
+        ReplicaId replica = calls.router().replicaOf(partition);
+        ObjectNode row = Json.MAPPER.createObjectNode();
+        row.put("partition", partition);
+        row.put("replica", replica.toString());
+        row.put("node", replica.nodeId());
+        return calls.ask(partition, GetStats::new).handle((Reply reply, Throwable failure) -> {
+            if (failure == null && reply instanceof PartitionStats stats) {
+                row.put("status", "serving");
+                row.put("keys", stats.keys());
+                row.put("disk_bytes", stats.diskBytes());
+                row.put("dead_bytes", stats.deadBytes());
+                row.put("files", stats.files());
+                row.put("revision", stats.revision());
+            } else {
+                ApiError error = calls.toApiError(failure == null ? new IllegalStateException("no stats") : failure);
+                row.put("status", "unavailable");
+                row.put("error", error.code());
+                row.put("message", error.getMessage());
+            }
+            return row;
+        });
     }
 }

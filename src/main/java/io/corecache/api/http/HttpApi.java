@@ -24,9 +24,10 @@ public final class HttpApi extends AllDirectives {
         Materializer materializer = Materializer.matFromSystem(node.system());
         ReplicaCalls calls = new ReplicaCalls(node.router(), node.settings().retryAfter());
         this.kv = new KvRoutes(calls, node.settings().limits(), node.settings().requestTimeout(), materializer);
-        this.scan = new ScanRoutes(calls);
-        this.batch = new BatchRoutes(calls);
-        this.cluster = new ClusterRoutes(calls);
+        this.scan = new ScanRoutes(calls, node.settings());
+        this.batch = new BatchRoutes(calls, node.settings().limits(), node.settings().requestTimeout(),
+                node.settings().retryAfter(), materializer);
+        this.cluster = new ClusterRoutes(calls, node);
         this.seed = new SeedRoutes(calls);
         this.metrics = new HttpMetrics(node);
     }
