@@ -32,6 +32,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void theClusterKnowsNothingOfItsFronts() {
+        noClasses().that().resideInAnyPackage("io.corecache.cluster..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.corecache.api..", "io.corecache.cli..")
+                .because("dependencies point one way: cli, api -> cluster -> replication, engine")
+                .check(classes);
+    }
+
+    @Test
+    void theFrontsGoThroughTheClusterNotToEngines() {
+        noClasses().that().resideInAnyPackage("io.corecache.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.corecache.engine.bitcask..",
+                        "io.corecache.engine.lsm..", "io.corecache.cli..")
+                .because("a front routes each command to the key's partition replica, wherever it runs")
+                .check(classes);
+    }
+
+    @Test
     void engineFileAccessGoesThroughFileOps() {
         noClasses().that().resideInAnyPackage("io.corecache.engine..")
                 .and().haveNameNotMatching("io\\.corecache\\.engine\\.(NioFileOps|MappedFileHandle|ChannelFileHandle).*")
