@@ -137,7 +137,8 @@ public final class CoreCacheNode {
                 .withStopMessage(new ReplicaProtocol.Stop())
                 .withEntityProps(DispatcherSelector.fromConfig("corecache.replica-dispatcher")));
         Placement placement = new Placement(settings.partitions(), identity.nodeId());
-        Router router = new Router(sharding, new Partitioner(settings.partitions()), placement, settings);
+        Router router = new Router(sharding, system.scheduler(), host, new Partitioner(settings.partitions()),
+                placement, settings);
         CoreCacheNode node = new CoreCacheNode(system, settings, identity, host, router, management);
         node.registerShutdownTasks(lock);
 

@@ -98,7 +98,7 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
         this.engine = engine;
         this.acknowledgeAfterSync = host.settings().durability() == Durability.SYNC;
         this.revision = engine.appliedRevision();
-        host.opened(id.partition(), engine);
+        host.opened(id.partition(), engine, context.getSelf());
         context.getLog().debug("replica {} started at revision {}", id, revision);
     }
 

@@ -1,6 +1,7 @@
 package io.corecache.cluster;
 
 import io.corecache.engine.StorageEngine;
+import org.apache.pekko.actor.typed.ActorRef;
 
 import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,7 @@ public final class ReplicaHost {
     private final Executor fsyncExecutor;
     private final InstantSource clock;
     private final ConcurrentMap<Integer, StorageEngine> openEngines = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, ActorRef<ReplicaProtocol.Command>> running = new ConcurrentHashMap<>();
 
     ReplicaHost(NodeIdentity identity, NodeSettings settings, Executor fsyncExecutor, InstantSource clock) {
         this.identity = identity;
@@ -42,12 +44,19 @@ public final class ReplicaHost {
         return clock;
     }
 
-    void opened(int partition, StorageEngine engine) {
+    void opened(int partition, StorageEngine engine, ActorRef<ReplicaProtocol.Command> replica) {
         openEngines.put(partition, engine);
+        running.put(partition, replica);
     }
 
     void closed(int partition) {
+        running.remove(partition);
         openEngines.remove(partition);
+    }
+
+    /** The replica of {@code partition} running on this node, or null: lets the router skip sharding's hops. */
+    ActorRef<ReplicaProtocol.Command> runningReplica(int partition) {
+        return running.get(partition);
     }
 
     /** The engines open on this node by partition; a snapshot of the moment. */

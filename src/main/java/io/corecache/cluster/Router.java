@@ -3,6 +3,8 @@ package io.corecache.cluster;
 import io.corecache.cluster.ReplicaProtocol.Command;
 import io.corecache.cluster.ReplicaProtocol.Reply;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.japi.function.Function;
@@ -23,14 +25,19 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class Router {
 
     private final ClusterSharding sharding;
+    private final Scheduler scheduler;
+    private final ReplicaHost host;
     private final Partitioner partitioner;
     private final Placement placement;
     private final Duration timeout;
     private final int maxInFlight;
     private final AtomicIntegerArray inFlight;
 
-    Router(ClusterSharding sharding, Partitioner partitioner, Placement placement, NodeSettings settings) {
+    Router(ClusterSharding sharding, Scheduler scheduler, ReplicaHost host, Partitioner partitioner,
+           Placement placement, NodeSettings settings) {
         this.sharding = sharding;
+        this.scheduler = scheduler;
+        this.host = host;
         this.partitioner = partitioner;
         this.placement = placement;
         this.timeout = settings.requestTimeout();
@@ -63,8 +70,16 @@ public final class Router {
                     "partition " + partition + " has " + maxInFlight + " requests in flight; retry later"));
         }
         ReplicaId replica = placement.replicaOf(partition);
-        EntityRef<Command> ref = sharding.entityRefFor(PartitionReplica.TYPE_KEY, replica.toString());
-        CompletionStage<Reply> reply = ref.ask(command, timeout);
+        CompletionStage<Reply> reply;
+        ActorRef<Command> local = replica.nodeId().equals(host.identity().nodeId())
+                ? host.runningReplica(partition) : null;
+        if (local != null) {
+            // The replica runs here: tell it directly rather than through the shard region and shard.
+            reply = AskPattern.ask(local, command, timeout, scheduler);
+        } else {
+            EntityRef<Command> ref = sharding.entityRefFor(PartitionReplica.TYPE_KEY, replica.toString());
+            reply = ref.ask(command, timeout);
+        }
         return reply.handle((answer, failure) -> {
             inFlight.decrementAndGet(partition);
             if (failure == null) {
