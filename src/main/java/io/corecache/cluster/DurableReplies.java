@@ -31,22 +31,25 @@ final class DurableReplies {
         return !syncing && waiting.isEmpty();
     }
 
-    /** Parks a reply behind the fsync that will cover the latest applied write. */
+    /** Parks a write's reply: only an fsync that starts after the write was applied covers it. */
     void park(Parked reply) {
-        if (!waiting.isEmpty() || !syncing) {
-            waiting.add(reply);
-        } else {
-            inFlight.add(reply);
-        }
+        waiting.add(reply);
     }
 
-    /** Parks a read's reply only if it may have seen an unsynced write; false when it may go at once. */
+    /**
+     * Parks a read's reply only if it may have seen an unsynced write, behind the fsync that covers every
+     * write applied so far; false when nothing is pending and it may go at once.
+     */
     boolean parkRead(Parked reply) {
-        if (allDurable()) {
-            return false;
+        if (!waiting.isEmpty()) {
+            waiting.add(reply);
+            return true;
         }
-        park(reply);
-        return true;
+        if (syncing) {
+            inFlight.add(reply); // every applied write is covered by the running fsync
+            return true;
+        }
+        return false;
     }
 
     /** True when an fsync should start now: something waits and none is running. Marks it running. */
