@@ -144,10 +144,16 @@ public final class CoreCacheNode {
 
         Duration startup = system.settings().config().getDuration("corecache.startup-timeout");
         await(up, startup, "joining the cluster");
-        node.wakePartitions(sharding, placement, startup);
-        NodeStatus.get(Adapter.toClassic(system)).markPartitionsStarted();
-        log.info("node {} ready: {} partitions started at {}", identity.nodeId(), settings.partitions(),
-                classicCluster.selfAddress());
+        int failed = node.wakePartitions(sharding, placement, startup);
+        if (failed == 0) {
+            NodeStatus.get(Adapter.toClassic(system)).markPartitionsStarted();
+            log.info("node {} ready: {} partitions started at {}", identity.nodeId(), settings.partitions(),
+                    classicCluster.selfAddress());
+        } else {
+            // Serving what it can, but not ready: a load balancer should not send it traffic it would refuse.
+            log.error("node {} serving with {} of {} partitions unavailable; /ready stays false until they start",
+                    identity.nodeId(), failed, settings.partitions());
+        }
         return node;
     }
 
@@ -161,7 +167,8 @@ public final class CoreCacheNode {
         return URI.create(bound.join().toString());
     }
 
-    private void wakePartitions(ClusterSharding sharding, Placement placement, Duration timeout) {
+    /** Starts every partition this node holds; returns how many could not start. */
+    private int wakePartitions(ClusterSharding sharding, Placement placement, Duration timeout) {
         List<CompletableFuture<Reply>> replies = new ArrayList<>();
         for (int p = 0; p < placement.partitions(); p++) {
             ReplicaId replica = placement.replicaOf(p);
@@ -171,13 +178,16 @@ public final class CoreCacheNode {
             }
         }
         await(CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)), timeout, "starting the partitions");
+        int failed = 0;
         for (CompletableFuture<Reply> reply : replies) {
             Reply answer = reply.join();
             if (!(answer instanceof Started)) {
                 // One partition that cannot open its data does not stop the others; it answers 503 and says why.
                 log.error("a partition did not start: {}", answer);
+                failed++;
             }
         }
+        return failed;
     }
 
     private void registerShutdownTasks(DataDirLock lock) {

@@ -38,8 +38,13 @@ public abstract class NodeRouteTest extends RouteTest {
         return Map.of();
     }
 
+    /** Runs before the node starts on {@code dataDir}, e.g. to damage a partition. */
+    protected void prepareDataDir(Path dataDir) throws Exception {
+    }
+
     @BeforeAll
-    void startNode(@TempDir Path dataDir) {
+    void startNode(@TempDir Path dataDir) throws Exception {
+        prepareDataDir(dataDir);
         node = TestNodes.start(dataDir, settings());
         api = testRoute(new HttpApi(node).route());
     }
