@@ -60,7 +60,7 @@ final class BatchRoutes extends AllDirectives {
             return CompletableFuture.failedFuture(new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "batch_too_large",
                     "the body is " + declared + " bytes; the limit is " + maxBodyBytes()));
         }
-        return request.entity().toStrict(bodyTimeout.toMillis(), maxBodyBytes(), materializer)
+        return request.entity().withSizeLimit(maxBodyBytes()).toStrict(bodyTimeout.toMillis(), materializer)
                 .thenCompose(body -> {
                     BatchRequest batch = BatchRequest.parse(body.getData().toArray(), limits);
                     return send(batch);

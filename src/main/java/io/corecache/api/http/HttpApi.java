@@ -28,7 +28,7 @@ public final class HttpApi extends AllDirectives {
         this.batch = new BatchRoutes(calls, node.settings().limits(), node.settings().requestTimeout(),
                 node.settings().retryAfter(), materializer);
         this.cluster = new ClusterRoutes(calls, node);
-        this.seed = new SeedRoutes(calls);
+        this.seed = new SeedRoutes(calls, node.settings());
         this.metrics = new HttpMetrics(node);
     }
 

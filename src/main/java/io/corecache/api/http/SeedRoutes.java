@@ -1,18 +1,31 @@
 package io.corecache.api.http;
 
+import io.corecache.cluster.NodeSettings;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The seed-compatible routes (the CoreCache seed's /add/ /get/ /delete/, the Bitcask store's /?key=, kalavara's /store/{key}), so the scripts of those systems' users work unchanged. */
+/**
+ * The seed-compatible routes, so the scripts of the systems CoreCache replaces work unchanged: the CoreCache
+ * seed's {@code /add/ /get/ /delete/} ({@link SeedCoreCacheRoutes}), the Bitcask store's {@code /?key=}
+ * ({@link SeedBitcaskRoutes}) and kalavara's {@code /store/{key}} ({@link SeedKalavaraRoutes}). Each answers
+ * in its system's format, errors included; all three read and write the same keys as {@code /v1/kv}.
+ * {@code docs/api.md} ("Seed-compatible routes") describes every route and each deliberate difference.
+ */
 final class SeedRoutes extends AllDirectives {
 
-    private final ReplicaCalls calls;
+    private final SeedCoreCacheRoutes coreCache;
+    private final SeedBitcaskRoutes bitcask;
+    private final SeedKalavaraRoutes kalavara;
 
-    SeedRoutes(ReplicaCalls calls) {
-        this.calls = calls;
+    SeedRoutes(ReplicaCalls calls, NodeSettings settings) {
+        SeedStore store = new SeedStore(calls, settings.limits());
+        this.coreCache = new SeedCoreCacheRoutes(store, settings.requestTimeout());
+        this.bitcask = new SeedBitcaskRoutes(store, settings.requestTimeout(), settings.scanPageSize(),
+                settings.scanMaxLimit());
+        this.kalavara = new SeedKalavaraRoutes(store, settings.requestTimeout());
     }
 
     Route route() {
-        return reject();
+        return concat(coreCache.route(), bitcask.route(), kalavara.route());
     }
 }
