@@ -1,7 +1,9 @@
 package io.corecache.cli;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import io.corecache.cluster.CoreCacheNode;
 import io.corecache.cluster.NodeStartException;
 
@@ -41,22 +43,41 @@ final class NodeConfig {
         ENVIRONMENT.forEach((variable, setting) -> {
             String value = environment.get(variable);
             if (value != null && !value.isBlank()) {
-                fromEnvironment.put(setting, value);
+                fromEnvironment.put(setting, value.trim());
             }
         });
+        String configVariable = environment.get("CORECACHE_CONFIG");
         Path configFile = file != null ? file
-                : environment.containsKey("CORECACHE_CONFIG") ? Path.of(environment.get("CORECACHE_CONFIG")) : null;
+                : configVariable != null && !configVariable.isBlank() ? Path.of(configVariable.trim()) : null;
         Config fromFile = ConfigFactory.empty();
         if (configFile != null) {
-            if (!Files.isRegularFile(configFile)) {
-                throw new NodeStartException("config file " + configFile.toAbsolutePath() + " does not exist");
-            }
-            fromFile = ConfigFactory.parseFile(configFile.toFile());
+            fromFile = parseFile(configFile, file != null ? "--config" : "CORECACHE_CONFIG");
         }
-        return CoreCacheNode.configWith(ConfigFactory.defaultOverrides()
+        Config layers = ConfigFactory.defaultOverrides()
                 .withFallback(settings(flags, "flag"))
                 .withFallback(settings(fromEnvironment, "environment"))
-                .withFallback(fromFile));
+                .withFallback(fromFile);
+        try {
+            return CoreCacheNode.configWith(layers);
+        } catch (ConfigException e) {
+            // An unresolved ${substitution} or a type clash between layers: say where it came from.
+            throw new NodeStartException("bad configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static Config parseFile(Path configFile, String origin) {
+        if (!Files.exists(configFile)) {
+            throw new NodeStartException("config file " + configFile.toAbsolutePath() + " (" + origin + ") does not exist");
+        }
+        if (!Files.isRegularFile(configFile) || !Files.isReadable(configFile)) {
+            throw new NodeStartException("config file " + configFile.toAbsolutePath() + " (" + origin
+                    + ") is not a readable file");
+        }
+        try {
+            return ConfigFactory.parseFile(configFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new NodeStartException("cannot read config file " + configFile.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
     }
 
     private static Config settings(Map<String, String> values, String origin) {
@@ -74,23 +95,25 @@ final class NodeConfig {
         return ConfigFactory.parseMap(paths, origin);
     }
 
+    /**
+     * {@code HOST:PORT}, the host a name, an IPv4 address or a bracketed IPv6 address ({@code [::1]:8080}); an
+     * unbracketed IPv6 address is refused, because which colon starts the port would be a guess.
+     */
     private static void hostPort(Map<String, Object> paths, String origin, String name, String value,
                                  String hostPath, String portPath) {
-        int colon = value.lastIndexOf(':');
-        int port = -1;
-        if (colon > 0) {
-            try {
-                port = Integer.parseInt(value.substring(colon + 1));
-            } catch (NumberFormatException ignored) {
-                // answered below
-            }
-        }
-        if (port < 0 || port > 65535) {
-            throw new NodeStartException("bad " + origin + " " + name + ": expected HOST:PORT, got '" + value + "'");
-        }
-        String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
+        String text = value.trim();
+        int colon = text.lastIndexOf(':');
+        String host = colon < 0 ? "" : text.substring(0, colon);
+        String portText = colon < 0 ? "" : text.substring(colon + 1);
+        int port = portText.matches("[0-9]{1,5}") ? Integer.parseInt(portText) : -1;
+        if (host.startsWith("[") && host.endsWith("]") && host.length() > 2) {
             host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0 || host.indexOf('[') >= 0 || host.indexOf(']') >= 0) {
+            host = "";
+        }
+        if (host.isEmpty() || port > 65535 || port < 0) {
+            throw new NodeStartException("bad " + origin + " " + name + ": expected HOST:PORT (port 0..65535, IPv6 as "
+                    + "[::1]:PORT), got '" + value + "'");
         }
         paths.put(hostPath, host);
         paths.put(portPath, port);

@@ -84,8 +84,15 @@ public final class CoreCacheNode {
                     + "use corecache.engine = bitcask");
         }
         boolean existed = Files.exists(settings.dataDir().resolve(NodeIdentity.FILE));
-        NodeIdentity identity = NodeIdentity.openOrCreate(settings.dataDir(), settings.partitions(), settings.engine());
+        // Lock first: two nodes started on one new directory must not both write an identity.
         DataDirLock lock = DataDirLock.acquire(settings.dataDir());
+        NodeIdentity identity;
+        try {
+            identity = NodeIdentity.openOrCreate(settings.dataDir(), settings.partitions(), settings.engine());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         boolean clean = ShutdownMarker.consume(settings.dataDir());
         if (!existed) {
             log.info("new data directory {}: node {} with {} partitions ({} engine)",

@@ -20,8 +20,14 @@ final class DataDirLock implements AutoCloseable {
     static DataDirLock acquire(Path dataDir) {
         Path file = dataDir.resolve("LOCK");
         try {
+            java.nio.file.Files.createDirectories(dataDir);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+                lock = null; // a node in this same JVM holds it
+            }
             if (lock == null) {
                 channel.close();
                 throw new NodeStartException("data directory " + dataDir.toAbsolutePath()

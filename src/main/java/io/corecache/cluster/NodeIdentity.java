@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public record NodeIdentity(int format, String nodeId, int partitions, String engine, String createdAt) {
 
     static final String FILE = "node.json";
+    /** Where the partitions' data lives in a data directory (see {@link NodeSettings#partitionDir}). */
+    static final String PARTITIONS_DIR = "partitions";
     private static final int FORMAT = 1;
     private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,12 +37,44 @@ public record NodeIdentity(int format, String nodeId, int partitions, String eng
                 found.checkMatches(dataDir, partitions, engine);
                 return found;
             }
+            refuseOrphanedData(dataDir, file);
             Files.createDirectories(dataDir);
             NodeIdentity created = new NodeIdentity(FORMAT, newNodeId(), partitions, engine, Instant.now().toString());
             created.write(file);
             return created;
         } catch (IOException e) {
             throw new NodeStartException("cannot use data directory " + dataDir.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Partition data without node.json (deleted, or lost with a partial copy) is not a new directory: a new
+     * identity could record another partition count, and every key would then be looked for in the wrong
+     * partition. Refusing leaves the operator to restore node.json rather than silently hiding the data.
+     */
+    private static void refuseOrphanedData(Path dataDir, Path file) throws IOException {
+        Path partitionsDir = dataDir.resolve(PARTITIONS_DIR);
+        if (!Files.isDirectory(partitionsDir)) {
+            return;
+        }
+        try (var partitionDirs = Files.list(partitionsDir)) {
+            for (Path partitionDir : (Iterable<Path>) partitionDirs::iterator) {
+                if (holdsFiles(partitionDir)) {
+                    throw new NodeStartException("data directory " + dataDir.toAbsolutePath() + " holds partition data ("
+                            + partitionDir.toAbsolutePath() + ") but no " + FILE + "; restore " + file.toAbsolutePath()
+                            + " from a backup, or use a new data directory");
+                }
+            }
+        }
+    }
+
+    /** A partition directory with anything in it; a stray file or an empty directory is no partition's data. */
+    private static boolean holdsFiles(Path partitionDir) throws IOException {
+        if (!Files.isDirectory(partitionDir)) {
+            return false;
+        }
+        try (var entries = Files.list(partitionDir)) {
+            return entries.findAny().isPresent();
         }
     }
 
@@ -58,11 +92,22 @@ public record NodeIdentity(int format, String nodeId, int partitions, String eng
             throw new NodeStartException("cannot read " + file.toAbsolutePath() + " (the node's identity): "
                     + e.getMessage(), e);
         }
+        if (identity == null) {
+            throw new NodeStartException("cannot read " + file.toAbsolutePath() + " (the node's identity): it is empty");
+        }
         if (identity.format != FORMAT) {
             throw new NodeStartException(file.toAbsolutePath() + " has format " + identity.format
                     + "; this version reads format " + FORMAT);
         }
-        checkNodeId(identity.nodeId);
+        try {
+            checkNodeId(identity.nodeId);
+        } catch (IllegalArgumentException e) {
+            throw new NodeStartException(file.toAbsolutePath() + " is damaged: " + e.getMessage(), e);
+        }
+        if (identity.partitions < 1 || identity.engine == null || identity.engine.isBlank()) {
+            throw new NodeStartException(file.toAbsolutePath() + " is damaged: it records partitions = "
+                    + identity.partitions + " and engine = " + identity.engine);
+        }
         return identity;
     }
 

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.corecache.engine.Durability;
 import io.corecache.engine.Limits;
+import io.corecache.engine.bitcask.BitcaskOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ public record NodeSettings(
         String httpHost,
         int httpPort,
         Duration httpShutdownDeadline,
+        Duration httpBodyTimeout,
         Duration requestTimeout,
         int maxInFlightPerPartition,
         Duration retryAfter,
@@ -40,16 +42,25 @@ public record NodeSettings(
     public static NodeSettings from(Config root) {
         try {
             Config c = root.getConfig("corecache");
+            long maxKeyBytes = c.getBytes("limits.max-key-bytes");
+            long maxValueBytes = c.getBytes("limits.max-value-bytes");
+            // Checked before Limits is built, so the message names the setting rather than the engine's term.
+            require(maxKeyBytes >= 1 && maxKeyBytes <= Limits.HARD_MAX_KEY_BYTES,
+                    "corecache.limits.max-key-bytes must be 1.." + Limits.HARD_MAX_KEY_BYTES + ", got " + maxKeyBytes);
+            require(maxValueBytes >= 0 && maxValueBytes <= Limits.HARD_MAX_VALUE_BYTES,
+                    "corecache.limits.max-value-bytes must be 0.." + Limits.HARD_MAX_VALUE_BYTES + " (64 MiB), got "
+                            + maxValueBytes);
             NodeSettings settings = new NodeSettings(
                     Path.of(c.getString("data-dir")),
                     c.getString("engine"),
                     c.getInt("partitions"),
-                    Durability.parse(c.getString("durability")),
+                    durability(c.getString("durability")),
                     c.getDuration("sync-interval"),
-                    new Limits(intBytes(c, "limits.max-key-bytes"), intBytes(c, "limits.max-value-bytes")),
+                    new Limits((int) maxKeyBytes, (int) maxValueBytes),
                     c.getString("http.host"),
                     c.getInt("http.port"),
                     c.getDuration("http.shutdown-deadline"),
+                    c.getDuration("http.body-timeout"),
                     c.getDuration("request-timeout"),
                     c.getInt("max-in-flight-per-partition"),
                     c.getDuration("retry-after"),
@@ -67,15 +78,44 @@ public record NodeSettings(
         }
     }
 
+    private static Durability durability(String text) {
+        try {
+            return Durability.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("corecache.durability must be sync, interval or none, got '" + text + "'");
+        }
+    }
+
+    /**
+     * Everything an engine or the HTTP front would otherwise refuse later, one partition at a time, is refused
+     * here, at start, naming the setting: a node never starts with partitions that cannot open.
+     */
     private void check() {
+        require(!dataDir.toString().isBlank(), "corecache.data-dir must not be empty");
         require(ENGINES.contains(engine), "corecache.engine must be bitcask or lsm, got '" + engine + "'");
         require(partitions >= 1 && partitions <= 4096, "corecache.partitions must be 1..4096, got " + partitions);
+        require(positive(syncInterval), "corecache.sync-interval must be positive, got " + syncInterval);
         require(httpPort >= 0 && httpPort <= 65535, "corecache.http.port must be 0..65535, got " + httpPort);
-        require(maxInFlightPerPartition >= 1, "corecache.max-in-flight-per-partition must be at least 1");
-        require(!requestTimeout.isNegative() && !requestTimeout.isZero(), "corecache.request-timeout must be positive");
+        require(!httpShutdownDeadline.isNegative(), "corecache.http.shutdown-deadline must not be negative");
+        require(!httpBodyTimeout.isNegative() && !httpBodyTimeout.isZero(), "corecache.http.body-timeout must be positive");
+        require(maxInFlightPerPartition >= 1, "corecache.max-in-flight-per-partition must be at least 1, got "
+                + maxInFlightPerPartition);
+        require(positive(requestTimeout), "corecache.request-timeout must be positive, got " + requestTimeout);
+        require(!retryAfter.isNegative(), "corecache.retry-after must not be negative, got " + retryAfter);
+        require(scanMaxLimit >= 1, "corecache.scan.max-limit must be at least 1, got " + scanMaxLimit);
         require(scanDefaultLimit >= 1 && scanDefaultLimit <= scanMaxLimit,
-                "corecache.scan.default-limit must be 1..scan.max-limit");
-        require(scanPageSize >= 1, "corecache.scan.page-size must be at least 1");
+                "corecache.scan.default-limit must be 1..scan.max-limit (" + scanMaxLimit + "), got " + scanDefaultLimit);
+        require(scanPageSize >= 1, "corecache.scan.page-size must be at least 1, got " + scanPageSize);
+        require(bitcaskMaxFileBytes >= BitcaskOptions.MIN_FILE_BYTES && bitcaskMaxFileBytes <= BitcaskOptions.MAX_FILE_BYTES,
+                "corecache.bitcask.max-file-size must be 1MiB..1GiB, got " + bitcaskMaxFileBytes + " bytes");
+        require(bitcaskMergeDeadRatio > 0 && bitcaskMergeDeadRatio <= 1,
+                "corecache.bitcask.merge-dead-ratio must be in (0, 1], got " + bitcaskMergeDeadRatio);
+        require(bitcaskMergeMinDeadBytes >= 0, "corecache.bitcask.merge-min-dead-bytes must not be negative");
+        require(!bitcaskMergeCheckEvery.isNegative(), "corecache.bitcask.merge-check-every must not be negative");
+    }
+
+    private static boolean positive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
     }
 
     private static void require(boolean ok, String message) {
@@ -84,16 +124,8 @@ public record NodeSettings(
         }
     }
 
-    private static int intBytes(Config c, String path) {
-        long bytes = c.getBytes(path);
-        if (bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("corecache." + path + " is too large: " + bytes);
-        }
-        return (int) bytes;
-    }
-
     /** Where partition {@code partition}'s engine keeps its files. */
     public Path partitionDir(int partition) {
-        return dataDir.resolve("partitions").resolve(Integer.toString(partition));
+        return dataDir.resolve(NodeIdentity.PARTITIONS_DIR).resolve(Integer.toString(partition));
     }
 }

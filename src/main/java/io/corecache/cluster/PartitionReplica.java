@@ -119,9 +119,14 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onGet(Get get) {
-        Versioned current = engine.get(get.key());
-        Reply reply = current == null ? new NotFound() : new Found(stored(current));
-        answerRead(get.replyTo(), reply);
+        try {
+            Versioned current = engine.get(get.key());
+            answerRead(get.replyTo(), current == null ? new NotFound() : new Found(stored(current)));
+        } catch (RuntimeException e) {
+            // A corrupt record is reported (with its file and offset), never served, and the replica stays up.
+            getContext().getLog().error("replica {}: read failed: {}", id, e.toString());
+            get.replyTo().tell(failure(e));
+        }
         return this;
     }
 
@@ -204,6 +209,7 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
             }
             more = cursor.hasNext();
         } catch (RuntimeException e) {
+            getContext().getLog().error("replica {}: scan failed: {}", id, e.toString());
             scan.replyTo().tell(failure(e));
             return this;
         }
@@ -212,7 +218,13 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onStats(GetStats get) {
-        EngineStats stats = engine.stats();
+        EngineStats stats;
+        try {
+            stats = engine.stats();
+        } catch (RuntimeException e) {
+            get.replyTo().tell(failure(e));
+            return this;
+        }
         get.replyTo().tell(new PartitionStats(id.partition(), id.toString(), stats.liveKeys(), stats.diskBytes(),
                 stats.deadBytes(), stats.files(), stats.merges(), revision));
         return this;

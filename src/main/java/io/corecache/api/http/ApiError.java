@@ -47,6 +47,33 @@ public final class ApiError extends RuntimeException {
         return new ApiError(StatusCodes.SERVICE_UNAVAILABLE, code, message, List.of(RetryAfter.create(seconds)));
     }
 
+    /** The same error with {@code header} added to its response. */
+    ApiError withHeader(HttpHeader header) {
+        List<HttpHeader> all = new java.util.ArrayList<>(headers);
+        all.add(header);
+        return new ApiError(status, code, getMessage(), List.copyOf(all));
+    }
+
+    /**
+     * The code of an error known only by its status: what Pekko's own rejections and the request parser
+     * answer, before any CoreCache code ran.
+     */
+    static String codeFor(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 404 -> "route_not_found";
+            case 405 -> "method_not_allowed";
+            case 408 -> "body_timeout";
+            case 413 -> "value_too_large";
+            case 414 -> "uri_too_long";
+            case 415 -> "unsupported_media_type";
+            case 431 -> "headers_too_large";
+            case 501 -> "not_implemented";
+            case 505 -> "http_version_not_supported";
+            default -> "request_rejected";
+        };
+    }
+
     public StatusCode status() {
         return status;
     }

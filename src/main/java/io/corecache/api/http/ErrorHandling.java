@@ -11,7 +11,9 @@ import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Turns every failure into a JSON error: {@link ApiError}s as they are, a body over the limit as 413, an
- * unknown route as 404, a wrong method as 405 with Allow, Pekko's own rejections (bad query parameters,
- * malformed headers) as 400. Only a bug answers 500, and it is logged with its stack trace.
+ * Turns every failure into a JSON error: {@link ApiError}s as they are, a body over the limit as 413, a body
+ * cut short or malformed as 400, one too slow as 408, an unknown route as 404, a wrong method as 405 with
+ * Allow, Pekko's own rejections (bad query parameters, malformed headers) as 400. Only a bug answers 500, and
+ * it is logged with its stack trace. (Requests too malformed to reach a route are answered by
+ * {@link JsonParsingErrors}.)
  */
 final class ErrorHandling extends AllDirectives {
 
@@ -59,6 +64,20 @@ final class ErrorHandling extends AllDirectives {
             return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "value_too_large",
                     "the body is larger than the limit of " + size.limit() + " bytes");
         }
+        if (cause instanceof EntityStreamException stream) {
+            // Pekko's toStrict(maxBytes) reports an oversized body this way; a cut or malformed body likewise.
+            return stream.info().summary().startsWith("Request too large")
+                    ? new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "value_too_large", stream.info().formatPretty())
+                    : ApiError.badRequest("bad_body", "the request body could not be read: "
+                            + stream.info().formatPretty());
+        }
+        if (cause instanceof IllegalRequestException illegal) {
+            return new ApiError(illegal.status(), ApiError.codeFor(illegal.status().intValue()),
+                    illegal.info().formatPretty());
+        }
+        if (cause instanceof TimeoutException && String.valueOf(cause.getMessage()).startsWith("HttpEntity.toStrict")) {
+            return new ApiError(StatusCodes.REQUEST_TIMEOUT, "body_timeout", "the body did not arrive in time");
+        }
         return new ApiError(StatusCodes.INTERNAL_SERVER_ERROR, "internal_error",
                 "the server failed: " + cause.getClass().getSimpleName());
     }
@@ -88,14 +107,7 @@ final class ErrorHandling extends AllDirectives {
         }
         String text = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
                 ? strict.getData().decodeString(StandardCharsets.UTF_8) : response.status().reason();
-        String code = switch (response.status().intValue()) {
-            case 400 -> "bad_request";
-            case 404 -> "route_not_found";
-            case 405 -> "method_not_allowed";
-            case 413 -> "value_too_large";
-            case 415 -> "unsupported_media_type";
-            default -> "request_rejected";
-        };
+        String code = ApiError.codeFor(response.status().intValue());
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("error", code);
         body.put("message", text);

@@ -23,9 +23,9 @@ public final class HttpApi extends AllDirectives {
     public HttpApi(CoreCacheNode node) {
         Materializer materializer = Materializer.matFromSystem(node.system());
         ReplicaCalls calls = new ReplicaCalls(node.router(), node.settings().retryAfter());
-        this.kv = new KvRoutes(calls, node.settings().limits(), node.settings().requestTimeout(), materializer);
+        this.kv = new KvRoutes(calls, node.settings().limits(), node.settings().httpBodyTimeout(), materializer);
         this.scan = new ScanRoutes(calls, node.settings());
-        this.batch = new BatchRoutes(calls, node.settings().limits(), node.settings().requestTimeout(),
+        this.batch = new BatchRoutes(calls, node.settings().limits(), node.settings().httpBodyTimeout(),
                 node.settings().retryAfter(), materializer);
         this.cluster = new ClusterRoutes(calls, node);
         this.seed = new SeedRoutes(calls, node.settings());

@@ -16,31 +16,82 @@ final class KeyCodec {
     private KeyCodec() {
     }
 
-    /** Percent-decodes {@code raw} to bytes; characters other than escapes stand for their UTF-8 bytes. */
+    /**
+     * The key of a raw request target {@code /<first>/<second>/<key>[?query]} (origin or absolute form):
+     * everything after the path's third '/', percent-decoded to bytes. '/' in a key may be sent raw or as
+     * {@code %2F}; both give the same key.
+     *
+     * <p>The route matched the decoded, dot-segment-normalised path, so the two leading segments are checked
+     * again here in raw form: a target that reached the route only through normalisation (such as
+     * {@code /v1/x/../kv/k}) has no well-defined key and is refused rather than guessed at.
+     */
+    static byte[] keyInTarget(String target, String first, String second) {
+        String path = target;
+        if (!path.startsWith("/")) {
+            int scheme = path.indexOf("://");
+            int slash = scheme < 0 ? -1 : path.indexOf('/', scheme + 3);
+            path = slash < 0 ? "/" : path.substring(slash);
+        }
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        int secondSlash = path.indexOf('/', 1);
+        int thirdSlash = secondSlash < 0 ? -1 : path.indexOf('/', secondSlash + 1);
+        if (thirdSlash < 0 || !segmentIs(path.substring(1, secondSlash), first)
+                || !segmentIs(path.substring(secondSlash + 1, thirdSlash), second)) {
+            throw ApiError.badRequest("bad_key", "the path must be /" + first + "/" + second
+                    + "/{key} as sent, without '.' or '..' segments before the key");
+        }
+        return percentDecode(path.substring(thirdSlash + 1));
+    }
+
+    private static boolean segmentIs(String raw, String expected) {
+        return new String(percentDecode(raw), StandardCharsets.UTF_8).equals(expected);
+    }
+
+    /**
+     * Percent-decodes {@code raw} to bytes; other characters stand for their UTF-8 bytes. A '%' not followed by
+     * two hexadecimal digits (ASCII only) is a 400 {@code bad_key}.
+     */
     static byte[] percentDecode(String raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
+        for (int i = 0; i < raw.length(); ) {
+            int c = raw.codePointAt(i);
             if (c == '%') {
-                if (i + 2 >= raw.length()) {
-                    throw ApiError.badRequest("bad_key", "the key's percent-encoding is cut short at character " + i);
-                }
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
+                int hi = i + 1 < raw.length() ? hexDigit(raw.charAt(i + 1)) : -1;
+                int lo = i + 2 < raw.length() ? hexDigit(raw.charAt(i + 2)) : -1;
                 if (hi < 0 || lo < 0) {
-                    throw ApiError.badRequest("bad_key", "'" + raw.substring(i, i + 3)
-                            + "' is not a percent-encoded byte (at character " + i + ")");
+                    throw ApiError.badRequest("bad_key", "'" + raw.substring(i, Math.min(i + 3, raw.length()))
+                            + "' at character " + i + " of the key is not a percent-encoded byte (%XX)");
                 }
                 out.write(hi << 4 | lo);
-                i += 2;
+                i += 3;
             } else if (c < 0x80) {
                 out.write(c);
+                i++;
             } else {
-                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                // A whole code point, so a character outside the BMP (a surrogate pair) keeps its 4 UTF-8 bytes.
+                byte[] utf8 = new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8);
                 out.write(utf8, 0, utf8.length);
+                i += Character.charCount(c);
             }
         }
         return out.toByteArray();
+    }
+
+    /** 0..15 for an ASCII hexadecimal digit, else -1 (Character.digit would also accept other scripts' digits). */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     /** The bytes as a string if they are valid UTF-8, else null. */

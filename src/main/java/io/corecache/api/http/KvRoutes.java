@@ -25,28 +25,31 @@ import org.apache.pekko.http.javadsl.model.headers.LastModified;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
  * {@code /v1/kv/{key}}: GET (and HEAD), PUT and DELETE of one key, with revisions as ETags.
  *
  * <p>The key is everything after {@code /v1/kv/} in the raw request target, percent-decoded to bytes, so a
- * key may hold any byte, '/' included. Arguments are checked before the replica is asked, and the value's
- * size while its body streams in, so no bad request reaches the data.
+ * key may hold any byte, '/' included. Everything a client sends is checked before the replica is asked (the
+ * key, the query parameters, the conditional headers), and the value's size while its body streams in, so a
+ * bad request never reaches the data.
  */
 final class KvRoutes extends AllDirectives {
 
-    static final String PREFIX = "/v1/kv/";
     private static final long MAX_TTL_SECONDS = 100L * 366 * 24 * 3600;
+    /** Parameters PUT understands; other methods take none. Anything else is refused, not ignored. */
+    private static final Set<String> PUT_PARAMETERS = Set.of("ttl");
 
     private final ReplicaCalls calls;
     private final Limits limits;
@@ -60,19 +63,25 @@ final class KvRoutes extends AllDirectives {
         this.materializer = materializer;
     }
 
-    /** Matches requests whose path starts with {@code /v1/kv/}. */
+    /**
+     * Matches requests whose path starts with {@code /v1/kv/}. HEAD is matched explicitly, so 405's Allow
+     * lists it; with {@code transparent-head-requests} on (corecache-node.conf) the server turns HEAD into
+     * GET before routing and sends the headers only.
+     */
     Route route() {
         return extractRequest(request -> {
             byte[] key = keyOf(request);
             return concat(
-                    get(() -> completeWithFuture(read(key))),
+                    get(() -> completeWithFuture(read(request, key))),
+                    head(() -> completeWithFuture(read(request, key))),
                     put(() -> completeWithFuture(write(request, key))),
                     delete(() -> completeWithFuture(remove(request, key))));
         });
     }
 
-    private CompletionStage<HttpResponse> read(byte[] key) {
+    private CompletionStage<HttpResponse> read(HttpRequest request, byte[] key) {
         checkKey(key);
+        checkParameters(request, Set.of());
         return calls.ask(key, replyTo -> new Get(key, replyTo)).thenApply(reply -> {
             if (reply instanceof Found found) {
                 StoredValue v = found.value();
@@ -86,22 +95,17 @@ final class KvRoutes extends AllDirectives {
 
     private CompletionStage<HttpResponse> write(HttpRequest request, byte[] key) {
         checkKey(key);
-        long ttlMillis = ttlMillis(request.getUri().query().get("ttl"));
-        Precondition precondition = writePrecondition(request);
-        long declared = request.entity().getContentLengthOption().orElse(-1);
-        if (declared > limits.maxValueBytes()) {
-            return CompletableFuture.failedFuture(valueTooLarge(declared));
-        }
-        return request.entity()
-                .toStrict(bodyTimeout.toMillis(), limits.maxValueBytes(), materializer)
-                .thenCompose(body -> {
-                    byte[] value = body.getData().toArray();
-                    return calls.ask(key, replyTo -> new Put(key, value, ttlMillis, precondition, replyTo));
-                })
+        checkParameters(request, PUT_PARAMETERS);
+        long ttlMillis = ttlMillis(request);
+        Precondition precondition = Preconditions.forPut(request);
+        return ValueBody.read(request.entity(), limits.maxValueBytes(), bodyTimeout, materializer)
+                .thenCompose(value -> calls.ask(key, replyTo -> new Put(key, value, ttlMillis, precondition, replyTo)))
                 .thenApply(reply -> {
                     if (reply instanceof Written written) {
-                        return Json.response(written.created() ? StatusCodes.CREATED : StatusCodes.OK,
-                                        Map.of("created", written.created(), "revision", written.revision()))
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("created", written.created());
+                        body.put("revision", written.revision());
+                        return Json.response(written.created() ? StatusCodes.CREATED : StatusCodes.OK, body)
                                 .addHeader(etag(written.revision()));
                     }
                     throw preconditionFailed(reply);
@@ -110,7 +114,8 @@ final class KvRoutes extends AllDirectives {
 
     private CompletionStage<HttpResponse> remove(HttpRequest request, byte[] key) {
         checkKey(key);
-        Precondition precondition = ifMatch(request).orElse(Precondition.NONE);
+        checkParameters(request, Set.of());
+        Precondition precondition = Preconditions.forDelete(request);
         return calls.ask(key, replyTo -> new Delete(key, precondition, replyTo)).thenApply(reply -> {
             if (reply instanceof Deleted) {
                 return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
@@ -146,76 +151,61 @@ final class KvRoutes extends AllDirectives {
         }
     }
 
-    private ApiError valueTooLarge(long bytes) {
-        return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "value_too_large",
-                "the value is " + bytes + " bytes; the limit is " + limits.maxValueBytes());
-    }
-
+    /** 412, with the key's current ETag when it exists, so the client can re-read or retry against it. */
     private static ApiError preconditionFailed(Reply reply) {
         if (reply instanceof PreconditionFailed failed) {
-            return new ApiError(StatusCodes.PRECONDITION_FAILED, "precondition_failed", failed.currentRevision() == 0
-                    ? "the key does not exist" : "the key's current revision is " + failed.currentRevision());
+            if (failed.currentRevision() == 0) {
+                return new ApiError(StatusCodes.PRECONDITION_FAILED, "precondition_failed", "the key does not exist");
+            }
+            return new ApiError(StatusCodes.PRECONDITION_FAILED, "precondition_failed",
+                    "the key's current revision is " + failed.currentRevision()).withHeader(etag(failed.currentRevision()));
         }
         throw new IllegalStateException("unexpected reply " + reply);
     }
 
-    /** The key in the raw request target (Pekko's decoded path would lose bytes that are not UTF-8). */
+    /**
+     * The key in the raw request target (Pekko's decoded path would lose bytes that are not UTF-8). The server
+     * adds {@code Raw-Request-URI} (raw-request-uri-header = on); without it the re-rendered URI is used,
+     * which holds the same key whenever the key is valid UTF-8.
+     */
     static byte[] keyOf(HttpRequest request) {
         String target = request.getHeader("Raw-Request-URI").map(HttpHeader::value)
                 .orElseGet(() -> request.getUri().toRelative().toString());
-        int query = target.indexOf('?');
-        String path = query < 0 ? target : target.substring(0, query);
-        int start = path.indexOf(PREFIX);
-        return KeyCodec.percentDecode(start < 0 ? "" : path.substring(start + PREFIX.length()));
+        return KeyCodec.keyInTarget(target, "v1", "kv");
     }
 
-    private static long ttlMillis(Optional<String> ttl) {
-        if (ttl.isEmpty()) {
+    /**
+     * Refuses parameters the route does not know: a mistyped {@code ?tll=60} must not store a value that never
+     * expires, and a repeated one is ambiguous.
+     */
+    private static void checkParameters(HttpRequest request, Set<String> known) {
+        List<String> seen = new ArrayList<>();
+        for (Pair<String, String> parameter : request.getUri().query().toList()) {
+            String name = parameter.first();
+            if (!known.contains(name)) {
+                throw ApiError.badRequest("bad_parameter", known.isEmpty()
+                        ? "this request takes no query parameters, got '" + name + "'"
+                        : "unknown query parameter '" + name + "'; this request takes " + String.join(", ", known));
+            }
+            if (seen.contains(name)) {
+                throw ApiError.badRequest("bad_parameter", "parameter '" + name + "' is given more than once");
+            }
+            seen.add(name);
+        }
+    }
+
+    private static long ttlMillis(HttpRequest request) {
+        String ttl = request.getUri().query().get("ttl").orElse(null);
+        if (ttl == null) {
             return 0;
         }
-        try {
-            long seconds = Long.parseLong(ttl.get());
+        if (!ttl.isEmpty() && ttl.length() <= 18 && ttl.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            long seconds = Long.parseLong(ttl);
             if (seconds >= 1 && seconds <= MAX_TTL_SECONDS) {
                 return seconds * 1000;
             }
-        } catch (NumberFormatException ignored) {
-            // answered below
         }
         throw ApiError.badRequest("bad_parameter", "ttl must be a whole number of seconds from 1 to "
-                + MAX_TTL_SECONDS + ", got '" + ttl.get() + "'");
-    }
-
-    private static Precondition writePrecondition(HttpRequest request) {
-        Optional<String> noneMatch = request.getHeader("If-None-Match").map(HttpHeader::value);
-        Optional<Precondition> match = ifMatch(request);
-        if (noneMatch.isPresent()) {
-            if (!noneMatch.get().trim().equals("*")) {
-                throw ApiError.badRequest("bad_header", "If-None-Match supports only *, got '" + noneMatch.get() + "'");
-            }
-            if (match.isPresent()) {
-                throw ApiError.badRequest("bad_header", "If-Match and If-None-Match cannot be combined");
-            }
-            return Precondition.ABSENT;
-        }
-        return match.orElse(Precondition.NONE);
-    }
-
-    /** {@code If-Match: "<revision>"} or {@code *}. */
-    private static Optional<Precondition> ifMatch(HttpRequest request) {
-        return request.getHeader("If-Match").map(HttpHeader::value).map(String::trim).map(value -> {
-            if (value.equals("*")) {
-                return Precondition.PRESENT;
-            }
-            String tag = value.startsWith("W/") ? value.substring(2) : value;
-            if (tag.length() >= 3 && tag.startsWith("\"") && tag.endsWith("\"")) {
-                try {
-                    return Precondition.revision(Long.parseLong(tag.substring(1, tag.length() - 1)));
-                } catch (NumberFormatException ignored) {
-                    // answered below
-                }
-            }
-            throw ApiError.badRequest("bad_header", "If-Match must be * or one revision ETag like \"42\", got '"
-                    + value + "'");
-        });
+                + MAX_TTL_SECONDS + ", got '" + ttl + "'");
     }
 }

@@ -19,10 +19,10 @@ final class SeedRoutes extends AllDirectives {
 
     SeedRoutes(ReplicaCalls calls, NodeSettings settings) {
         SeedStore store = new SeedStore(calls, settings.limits());
-        this.coreCache = new SeedCoreCacheRoutes(store, settings.requestTimeout());
-        this.bitcask = new SeedBitcaskRoutes(store, settings.requestTimeout(), settings.scanPageSize(),
+        this.coreCache = new SeedCoreCacheRoutes(store, settings.httpBodyTimeout());
+        this.bitcask = new SeedBitcaskRoutes(store, settings.httpBodyTimeout(), settings.scanPageSize(),
                 settings.scanMaxLimit());
-        this.kalavara = new SeedKalavaraRoutes(store, settings.requestTimeout());
+        this.kalavara = new SeedKalavaraRoutes(store, settings.httpBodyTimeout());
     }
 
     Route route() {
