@@ -30,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * it is logged with its stack trace. (Requests too malformed to reach a route are answered by
  * {@link JsonParsingErrors}.)
  */
-final class ErrorHandling extends AllDirectives {
+public final class ErrorHandling extends AllDirectives {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
 
@@ -52,7 +52,7 @@ final class ErrorHandling extends AllDirectives {
                 .build();
     }
 
-    static ApiError toApiError(Throwable failure) {
+    public static ApiError toApiError(Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();

@@ -1,5 +1,7 @@
 package io.corecache.api.http;
 
+import io.corecache.api.http.metrics.HttpMetrics;
+import io.corecache.api.http.seed.SeedRoutes;
 import io.corecache.cluster.CoreCacheNode;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;

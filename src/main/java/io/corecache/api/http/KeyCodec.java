@@ -11,7 +11,7 @@ import java.util.Base64;
  * Keys and values between bytes and text: percent-decoding of a raw request path (so any byte string can be
  * a key), and the UTF-8-or-base64 choice of JSON output.
  */
-final class KeyCodec {
+public final class KeyCodec {
 
     private KeyCodec() {
     }
@@ -25,7 +25,7 @@ final class KeyCodec {
      * again here in raw form: a target that reached the route only through normalisation (such as
      * {@code /v1/x/../kv/k}) has no well-defined key and is refused rather than guessed at.
      */
-    static byte[] keyInTarget(String target, String first, String second) {
+    public static byte[] keyInTarget(String target, String first, String second) {
         String path = target;
         if (!path.startsWith("/")) {
             int scheme = path.indexOf("://");
@@ -54,7 +54,7 @@ final class KeyCodec {
      * Percent-decodes {@code raw} to bytes; other characters stand for their UTF-8 bytes. A '%' not followed by
      * two hexadecimal digits (ASCII only) is a 400 {@code bad_key}.
      */
-    static byte[] percentDecode(String raw) {
+    public static byte[] percentDecode(String raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); ) {
             int c = raw.codePointAt(i);
@@ -95,7 +95,7 @@ final class KeyCodec {
     }
 
     /** The bytes as a string if they are valid UTF-8, else null. */
-    static String utf8OrNull(byte[] bytes) {
+    public static String utf8OrNull(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -107,12 +107,12 @@ final class KeyCodec {
         }
     }
 
-    static String base64(byte[] bytes) {
+    public static String base64(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
     /** Decodes standard or URL-safe base64; a parameter that is neither is a 400 naming it. */
-    static byte[] fromBase64(String parameter, String text) {
+    public static byte[] fromBase64(String parameter, String text) {
         try {
             return text.indexOf('-') >= 0 || text.indexOf('_') >= 0
                     ? Base64.getUrlDecoder().decode(text) : Base64.getDecoder().decode(text);

@@ -17,26 +17,26 @@ import java.util.concurrent.CompletionStage;
  * Asks partition replicas on behalf of the routes and turns what goes wrong into {@link ApiError}s: a
  * {@code Failed} reply by its code, an overloaded, slow or unavailable partition into 503 with Retry-After.
  */
-final class ReplicaCalls {
+public final class ReplicaCalls {
 
     private final Router router;
     private final Duration retryAfter;
 
-    ReplicaCalls(Router router, Duration retryAfter) {
+    public ReplicaCalls(Router router, Duration retryAfter) {
         this.router = router;
         this.retryAfter = retryAfter;
     }
 
-    Router router() {
+    public Router router() {
         return router;
     }
 
-    CompletionStage<Reply> ask(byte[] key, Function<ActorRef<Reply>, Command> command) {
+    public CompletionStage<Reply> ask(byte[] key, Function<ActorRef<Reply>, Command> command) {
         return ask(router.partitionOf(key), command);
     }
 
     /** The reply, never a {@link Failed}: failures complete the stage exceptionally with an ApiError. */
-    CompletionStage<Reply> ask(int partition, Function<ActorRef<Reply>, Command> command) {
+    public CompletionStage<Reply> ask(int partition, Function<ActorRef<Reply>, Command> command) {
         return router.ask(partition, command).handle((reply, failure) -> {
             if (failure != null) {
                 throw toApiError(failure);
@@ -48,7 +48,7 @@ final class ReplicaCalls {
         });
     }
 
-    ApiError toApiError(Throwable failure) {
+    public ApiError toApiError(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof PartitionUnavailableException unavailable) {
@@ -60,7 +60,7 @@ final class ReplicaCalls {
         return ApiError.unavailable("partition_unavailable", cause.toString(), retryAfter);
     }
 
-    ApiError fromFailed(Failed failed) {
+    public ApiError fromFailed(Failed failed) {
         return switch (failed.code()) {
             case "value_too_large" -> new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, failed.code(), failed.message());
             case "storage_unavailable", "partition_unavailable" ->

@@ -1,5 +1,7 @@
-package io.corecache.api.http;
+package io.corecache.api.http.seed;
 
+import io.corecache.api.http.ApiError;
+import io.corecache.api.http.ReplicaCalls;
 import io.corecache.cluster.ReplicaProtocol.Scan;
 import io.corecache.cluster.ReplicaProtocol.ScanPage;
 import io.corecache.cluster.ReplicaProtocol.StoredEntry;

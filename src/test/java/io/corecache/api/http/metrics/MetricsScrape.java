@@ -1,4 +1,4 @@
-package io.corecache.api.http;
+package io.corecache.api.http.metrics;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

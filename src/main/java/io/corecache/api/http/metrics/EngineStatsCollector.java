@@ -1,4 +1,4 @@
-package io.corecache.api.http;
+package io.corecache.api.http.metrics;
 
 import io.corecache.cluster.ReplicaHost;
 import io.corecache.engine.EngineStats;

@@ -1,5 +1,6 @@
-package io.corecache.api.http;
+package io.corecache.api.http.seed;
 
+import io.corecache.api.http.ReplicaCalls;
 import io.corecache.cluster.ReplicaProtocol.Batch;
 import io.corecache.cluster.ReplicaProtocol.BatchOp;
 import io.corecache.cluster.ReplicaProtocol.Delete;

@@ -1,5 +1,6 @@
-package io.corecache.api.http;
+package io.corecache.api.http.seed;
 
+import io.corecache.api.http.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
-package io.corecache.api.http;
+package io.corecache.api.http.metrics;
 
+import io.corecache.api.http.ErrorHandling;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;

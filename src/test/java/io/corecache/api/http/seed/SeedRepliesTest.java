@@ -1,5 +1,6 @@
-package io.corecache.api.http;
+package io.corecache.api.http.seed;
 
+import io.corecache.api.http.ApiError;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;

@@ -1,4 +1,4 @@
-package io.corecache.api.http;
+package io.corecache.api.http.seed;
 
 import org.junit.jupiter.api.Test;
 

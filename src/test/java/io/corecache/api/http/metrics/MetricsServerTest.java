@@ -1,5 +1,6 @@
-package io.corecache.api.http;
+package io.corecache.api.http.metrics;
 
+import io.corecache.api.http.HttpServer;
 import io.corecache.cluster.CoreCacheNode;
 import io.corecache.cluster.TestNodes;
 import org.apache.pekko.http.javadsl.ServerBinding;

@@ -1,5 +1,7 @@
-package io.corecache.api.http;
+package io.corecache.api.http.seed;
 
+import io.corecache.api.http.Json;
+import io.corecache.api.http.NodeRouteTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpMethods;

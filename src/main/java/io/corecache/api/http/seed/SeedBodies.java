@@ -1,5 +1,7 @@
-package io.corecache.api.http;
+package io.corecache.api.http.seed;
 
+import io.corecache.api.http.ApiError;
+import io.corecache.api.http.ErrorHandling;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.stream.Materializer;

@@ -1,7 +1,7 @@
-package io.corecache.api.http;
+package io.corecache.api.http.seed;
 
-import io.corecache.api.http.SeedRangeScan.Shape;
-import io.corecache.api.http.SeedRangeScan.Window;
+import io.corecache.api.http.seed.SeedRangeScan.Shape;
+import io.corecache.api.http.seed.SeedRangeScan.Window;
 import io.corecache.cluster.ReplicaProtocol.StoredValue;
 import io.corecache.cluster.ScanMerger;
 import io.corecache.engine.Bytes;

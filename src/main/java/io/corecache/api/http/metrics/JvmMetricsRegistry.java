@@ -1,4 +1,4 @@
-package io.corecache.api.http;
+package io.corecache.api.http.metrics;
 
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,5 +1,6 @@
-package io.corecache.api.http;
+package io.corecache.api.http.metrics;
 
+import io.corecache.api.http.HttpApi;
 import org.apache.pekko.http.scaladsl.model.Uri;
 
 /**

@@ -1,5 +1,7 @@
-package io.corecache.api.http;
+package io.corecache.api.http.seed;
 
+import io.corecache.api.http.ApiError;
+import io.corecache.api.http.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.corecache.cluster.ReplicaProtocol.StoredValue;
 import org.apache.pekko.http.javadsl.model.ContentTypes;

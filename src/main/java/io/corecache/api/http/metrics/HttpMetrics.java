@@ -1,4 +1,4 @@
-package io.corecache.api.http;
+package io.corecache.api.http.metrics;
 
 import io.corecache.cluster.CoreCacheNode;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -35,7 +35,7 @@ import java.util.concurrent.Executor;
  * <p>Each instance has its own registry (several nodes may run in one JVM, each with its own API), except
  * for the JVM's metrics, which are the process's and registered once per JVM ({@link JvmMetricsRegistry}).
  */
-final class HttpMetrics extends AllDirectives {
+public final class HttpMetrics extends AllDirectives {
 
     private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
     /** {@code text/plain; version=0.0.4; charset=utf-8}, the writer's own content type. */
@@ -49,7 +49,7 @@ final class HttpMetrics extends AllDirectives {
     /** Scrapes run here: an engine's statistics take its lock, which a rollover may hold across an fsync. */
     private final Executor scrapeExecutor;
 
-    HttpMetrics(CoreCacheNode node) {
+    public HttpMetrics(CoreCacheNode node) {
         registry.register(new EngineStatsCollector(node.host(), node.settings().partitions()));
         this.scrapeExecutor = node.system().dispatchers().lookup(DispatcherSelector.blocking());
     }
@@ -62,7 +62,7 @@ final class HttpMetrics extends AllDirectives {
      * <p>Written against Pekko's Scala route type: the Java directives would convert the route's future to
      * a CompletionStage and back on every request, on the path the GET benchmark measures.
      */
-    Route instrument(Route inner) {
+    public Route instrument(Route inner) {
         Function1<RequestContext, Future<RouteResult>> route = inner.asScala();
         return RouteAdapter.asJava(context -> {
             long start = System.nanoTime();
@@ -81,7 +81,7 @@ final class HttpMetrics extends AllDirectives {
     }
 
     /** GET /metrics in the Prometheus text format. */
-    Route route() {
+    public Route route() {
         return get(() -> completeWithFuture(CompletableFuture.supplyAsync(this::scrape, scrapeExecutor)));
     }
 

@@ -1,5 +1,6 @@
-package io.corecache.api.http;
+package io.corecache.api.http.seed;
 
+import io.corecache.api.http.ReplicaCalls;
 import io.corecache.cluster.NodeSettings;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -11,13 +12,13 @@ import org.apache.pekko.http.javadsl.server.Route;
  * in its system's format, errors included; all three read and write the same keys as {@code /v1/kv}.
  * {@code docs/api.md} ("Seed-compatible routes") describes every route and each deliberate difference.
  */
-final class SeedRoutes extends AllDirectives {
+public final class SeedRoutes extends AllDirectives {
 
     private final SeedCoreCacheRoutes coreCache;
     private final SeedBitcaskRoutes bitcask;
     private final SeedKalavaraRoutes kalavara;
 
-    SeedRoutes(ReplicaCalls calls, NodeSettings settings) {
+    public SeedRoutes(ReplicaCalls calls, NodeSettings settings) {
         SeedStore store = new SeedStore(calls, settings.limits());
         this.coreCache = new SeedCoreCacheRoutes(store, settings.httpBodyTimeout());
         this.bitcask = new SeedBitcaskRoutes(store, settings.httpBodyTimeout(), settings.scanPageSize(),
@@ -25,7 +26,7 @@ final class SeedRoutes extends AllDirectives {
         this.kalavara = new SeedKalavaraRoutes(store, settings.httpBodyTimeout());
     }
 
-    Route route() {
+    public Route route() {
         return concat(coreCache.route(), bitcask.route(), kalavara.route());
     }
 }
