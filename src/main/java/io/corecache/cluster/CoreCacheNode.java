@@ -83,16 +83,19 @@ public final class CoreCacheNode {
             throw new NodeStartException("the lsm engine is not available in this version yet; "
                     + "use corecache.engine = bitcask");
         }
-        boolean existed = Files.exists(settings.dataDir().resolve(NodeIdentity.FILE));
         // Lock first: two nodes started on one new directory must not both write an identity.
         DataDirLock lock = DataDirLock.acquire(settings.dataDir());
-        NodeIdentity identity;
         try {
-            identity = NodeIdentity.openOrCreate(settings.dataDir(), settings.partitions(), settings.engine());
+            return startLocked(settings, config, lock);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
+    }
+
+    private static CoreCacheNode startLocked(NodeSettings settings, Config config, DataDirLock lock) {
+        boolean existed = Files.exists(settings.dataDir().resolve(NodeIdentity.FILE));
+        NodeIdentity identity = NodeIdentity.openOrCreate(settings.dataDir(), settings.partitions(), settings.engine());
         boolean clean = ShutdownMarker.consume(settings.dataDir());
         if (!existed) {
             log.info("new data directory {}: node {} with {} partitions ({} engine)",
@@ -107,24 +110,29 @@ public final class CoreCacheNode {
         Config withRoles = ConfigFactory.empty()
                 .withValue("pekko.cluster.roles",
                         ConfigValueFactory.fromIterable(List.of("corecache", ReplicaAllocation.roleOf(identity.nodeId()))))
+                // Requests in flight get the whole shutdown deadline: the phase that waits for them must not
+                // give up first.
+                .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout",
+                        ConfigValueFactory.fromAnyRef(settings.httpShutdownDeadline().plusSeconds(2).toMillis() + "ms"))
                 .withFallback(config);
         ActorSystem<Void> system;
         try {
             system = ActorSystem.create(Behaviors.empty(), "corecache", withRoles);
         } catch (RuntimeException e) {
-            lock.close();
             throw new NodeStartException("cannot start the actor system: " + rootMessage(e), e);
         }
+        // The directory stays locked until the very end, after any engine a slow shutdown closed late.
+        system.getWhenTerminated().thenRun(lock::close);
         try {
-            return startIn(system, settings, identity, lock);
+            return startIn(system, settings, identity);
         } catch (RuntimeException e) {
             system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
             throw e;
         }
     }
 
-    private static CoreCacheNode startIn(ActorSystem<Void> system, NodeSettings settings, NodeIdentity identity,
-                                         DataDirLock lock) {
+    private static CoreCacheNode startIn(ActorSystem<Void> system, NodeSettings settings, NodeIdentity identity) {
         ReplicaHost host = new ReplicaHost(identity, settings,
                 system.dispatchers().lookup(DispatcherSelector.fromConfig("corecache.fsync-dispatcher")),
                 InstantSource.system());
@@ -147,7 +155,7 @@ public final class CoreCacheNode {
         Router router = new Router(sharding, system.scheduler(), host, new Partitioner(settings.partitions()),
                 placement, settings);
         CoreCacheNode node = new CoreCacheNode(system, settings, identity, host, router, management);
-        node.registerShutdownTasks(lock);
+        node.registerShutdownTasks();
 
         Duration startup = system.settings().config().getDuration("corecache.startup-timeout");
         await(up, startup, "joining the cluster");
@@ -197,7 +205,7 @@ public final class CoreCacheNode {
         return failed;
     }
 
-    private void registerShutdownTasks(DataDirLock lock) {
+    private void registerShutdownTasks() {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(Adapter.toClassic(system));
         NodeStatus status = NodeStatus.get(Adapter.toClassic(system));
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "corecache-not-ready", () -> {
@@ -206,18 +214,17 @@ public final class CoreCacheNode {
         });
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "corecache-mark-clean", () -> {
             int stillOpen = host.openEngines().size();
+            int failedCloses = host.failedCloses();
             try {
-                if (stillOpen == 0) {
+                if (stillOpen == 0 && failedCloses == 0) {
                     ShutdownMarker.write(settings.dataDir());
                     log.info("node {}: every partition synced and closed; clean shutdown", identity.nodeId());
                 } else {
-                    log.warn("node {}: {} partitions did not close in time; the next start will recover them",
-                            identity.nodeId(), stillOpen);
+                    log.warn("node {}: {} partitions did not close in time and {} failed to sync; the next start "
+                            + "will recover them", identity.nodeId(), stillOpen, failedCloses);
                 }
             } catch (java.io.IOException e) {
                 log.warn("cannot write the clean-shutdown marker: {}", e.toString());
-            } finally {
-                lock.close();
             }
             return CompletableFuture.completedFuture(Done.getInstance());
         });

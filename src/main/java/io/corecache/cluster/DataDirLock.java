@@ -3,44 +3,73 @@ package io.corecache.cluster;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.file.StandardOpenOption;
 
-/** Keeps a second node from opening a data directory that a running node uses. */
+/**
+ * Keeps a second node from opening a data directory that a running node uses: an OS file lock against
+ * other processes, and a set of held directories against other nodes in this JVM (an OS lock cannot tell
+ * them apart, and closing any channel on the file would drop it).
+ */
 final class DataDirLock implements AutoCloseable {
 
+    private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+
+    private final Path dir;
     private final FileChannel channel;
     private final FileLock lock;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DataDirLock(FileChannel channel, FileLock lock) {
+    private DataDirLock(Path dir, FileChannel channel, FileLock lock) {
+        this.dir = dir;
         this.channel = channel;
         this.lock = lock;
     }
 
     static DataDirLock acquire(Path dataDir) {
         Path file = dataDir.resolve("LOCK");
+        Path dir;
         try {
-            java.nio.file.Files.createDirectories(dataDir);
+            Files.createDirectories(dataDir);
+            dir = dataDir.toRealPath();
+        } catch (IOException e) {
+            throw new NodeStartException("cannot use data directory " + dataDir.toAbsolutePath() + ": " + e, e);
+        }
+        if (!HELD_IN_THIS_JVM.add(dir)) {
+            throw inUse(dataDir);
+        }
+        try {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
-                lock = null; // a node in this same JVM holds it
-            }
+            FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
-                throw new NodeStartException("data directory " + dataDir.toAbsolutePath()
-                        + " is in use by another running node");
+                throw inUse(dataDir);
             }
-            return new DataDirLock(channel, lock);
+            return new DataDirLock(dir, channel, lock);
         } catch (IOException e) {
+            HELD_IN_THIS_JVM.remove(dir);
             throw new NodeStartException("cannot lock " + file.toAbsolutePath() + ": " + e, e);
+        } catch (RuntimeException e) {
+            HELD_IN_THIS_JVM.remove(dir);
+            throw e;
         }
+    }
+
+    private static NodeStartException inUse(Path dataDir) {
+        return new NodeStartException("data directory " + dataDir.toAbsolutePath()
+                + " is in use by another running node");
     }
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        HELD_IN_THIS_JVM.remove(dir);
         try {
             lock.release();
             channel.close();

@@ -78,7 +78,22 @@ final class DurableReplies {
         }
     }
 
-    /** Fails everything still parked (the replica is stopping without its engine). */
+    /** Replies parked, waiting for an fsync. */
+    int pending() {
+        return inFlight.size() + waiting.size();
+    }
+
+    /** Completes everything still parked: a close synced the engine. */
+    void completeAll() {
+        List<Parked> all = new ArrayList<>(inFlight);
+        all.addAll(waiting);
+        inFlight = new ArrayList<>();
+        waiting = new ArrayList<>();
+        syncing = false;
+        all.forEach(Parked::complete);
+    }
+
+    /** Fails everything still parked (an fsync failed, or the engine could not be synced). */
     void failAll(Throwable cause) {
         syncDone(cause);
         List<Parked> rest = waiting;

@@ -6,7 +6,12 @@ import io.corecache.engine.StorageEngine;
 import io.corecache.engine.bitcask.BitcaskEngine;
 import io.corecache.engine.bitcask.BitcaskOptions;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /** Opens a partition's engine as the node's settings say. */
 final class EngineFactory {
@@ -20,6 +25,7 @@ final class EngineFactory {
      * thread blocked per writer.
      */
     static StorageEngine open(NodeSettings settings, Path dir) {
+        createDurably(dir);
         Durability engineDurability = settings.durability() == Durability.SYNC ? Durability.NONE : settings.durability();
         EngineOptions options = EngineOptions.DEFAULT
                 .withLimits(settings.limits())
@@ -31,9 +37,31 @@ final class EngineFactory {
                     .withMaxFileBytes(settings.bitcaskMaxFileBytes())
                     .withMergeThresholds(settings.bitcaskMergeDeadRatio(), settings.bitcaskMergeMinDeadBytes())
                     .withMergeCheckEvery(settings.bitcaskMergeCheckEvery()));
-            case "lsm" -> throw new NodeStartException("the lsm engine is not available in this version yet; "
-                    + "use corecache.engine = bitcask");
-            default -> throw new NodeStartException("unknown engine '" + settings.engine() + "'");
+            default -> throw new NodeStartException("engine '" + settings.engine() + "' is not available");
         };
+    }
+
+    /**
+     * Creates a new partition directory and fsyncs the directories above it, so a power loss cannot drop
+     * the directory that holds a partition's first acknowledged writes.
+     */
+    private static void createDurably(Path dir) {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            // partitions/ gained an entry, and the data directory may have gained partitions/.
+            syncDirectory(dir.getParent());
+            syncDirectory(dir.getParent().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    private static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 }

@@ -23,6 +23,7 @@ import io.corecache.cluster.ReplicaProtocol.StoredEntry;
 import io.corecache.cluster.ReplicaProtocol.StoredValue;
 import io.corecache.cluster.ReplicaProtocol.Wake;
 import io.corecache.cluster.ReplicaProtocol.Written;
+import io.corecache.engine.CorruptionException;
 import io.corecache.engine.Durability;
 import io.corecache.engine.Entry;
 import io.corecache.engine.EngineStats;
@@ -65,6 +66,9 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
     private record SyncDone(Throwable failure) implements Command, NoSerializationVerificationNeeded {
     }
 
+    /** Stands for a version that exists but cannot be read; never returned to a client. */
+    private static final Versioned UNREADABLE = new Versioned(new byte[0], 0, 0, 0, Versioned.NO_EXPIRY);
+
     private final ReplicaId id;
     private final ReplicaHost host;
     private final StorageEngine engine;
@@ -85,7 +89,7 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
                 engine = EngineFactory.open(host.settings(), host.settings().partitionDir(id.partition()));
             } catch (RuntimeException e) {
                 context.getLog().error("replica {} cannot open its engine: {}", id, e.toString());
-                return Unavailable.create(id, e);
+                return Unavailable.create(id, "could not open its data: " + e.getMessage());
             }
             return new PartitionReplica(context, id, host, engine);
         });
@@ -131,8 +135,13 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onPut(Put put) {
+        Failed refused = refuseWrite();
+        if (refused != null) {
+            put.replyTo().tell(refused);
+            return this;
+        }
         try {
-            Versioned current = engine.get(put.key());
+            Versioned current = current(put.key(), put.precondition());
             if (!holds(put.precondition(), current)) {
                 answerRead(put.replyTo(), new PreconditionFailed(current == null ? 0 : current.revision()));
                 return this;
@@ -148,8 +157,13 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onDelete(Delete delete) {
+        Failed refused = refuseWrite();
+        if (refused != null) {
+            delete.replyTo().tell(refused);
+            return this;
+        }
         try {
-            Versioned current = engine.get(delete.key());
+            Versioned current = current(delete.key(), delete.precondition());
             if (!holds(delete.precondition(), current)) {
                 answerRead(delete.replyTo(), new PreconditionFailed(current == null ? 0 : current.revision()));
                 return this;
@@ -169,6 +183,11 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onBatch(Batch batch) {
+        Failed refused = refuseWrite();
+        if (refused != null) {
+            batch.replyTo().tell(refused);
+            return this;
+        }
         try {
             long written = revision + 1;
             WriteBatch write = new WriteBatch(written);
@@ -177,7 +196,7 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
             Map<String, Boolean> exists = new HashMap<>();
             for (BatchOp op : batch.ops()) {
                 String k = Arrays.toString(op.key());
-                boolean present = exists.computeIfAbsent(k, unused -> engine.get(op.key()) != null);
+                boolean present = exists.computeIfAbsent(k, unused -> current(op.key(), Precondition.NONE) != null);
                 if (op.isDelete()) {
                     outcomes.add(present ? "deleted" : "not_found");
                     write.delete(op.key());
@@ -237,12 +256,24 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
 
     private Behavior<Command> onSyncDone(SyncDone done) {
         if (done.failure() != null) {
-            getContext().getLog().error("replica {}: fsync failed; the engine refuses writes until the node "
-                    + "restarts: {}", id, done.failure().toString());
+            return failedFsync(done.failure());
         }
-        durable.syncDone(done.failure());
+        durable.syncDone(null);
         startSyncIfNeeded();
         return stopping && durable.allDurable() ? Behaviors.stopped() : this;
+    }
+
+    /**
+     * After a failed fsync nothing applied since the last good one may be served: the writers were told
+     * their writes failed, and what the kernel kept is unknown. The partition closes its engine and answers
+     * 503 until the node restarts and recovery decides what survived.
+     */
+    private Behavior<Command> failedFsync(Throwable failure) {
+        getContext().getLog().error("replica {}: fsync failed; the partition is unavailable until the node "
+                + "restarts: {}", id, failure.toString());
+        durable.failAll(failure);
+        closeEngine();
+        return Unavailable.create(id, "an fsync failed (" + failure.getMessage() + "); restart the node");
     }
 
     /** Stops at once if nothing waits for an fsync; else after the fsync that acknowledges the last write. */
@@ -251,16 +282,61 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
         return durable.allDurable() ? Behaviors.stopped() : this;
     }
 
+    /** Closing syncs the engine, so replies still parked are answered by how the close went. */
     private Behavior<Command> onStop() {
-        durable.failAll(new IllegalStateException("replica " + id + " stopped"));
-        host.closed(id.partition());
-        try {
-            engine.close();
-            getContext().getLog().debug("replica {} closed at revision {}", id, revision);
-        } catch (RuntimeException e) {
-            getContext().getLog().error("replica {} failed to close its engine: {}", id, e.toString());
+        if (closeEngine()) {
+            durable.completeAll();
+        } else {
+            durable.failAll(new IllegalStateException("replica " + id + " could not sync while stopping"));
         }
         return this;
+    }
+
+    /** Syncs and closes the engine; true if it closed cleanly. */
+    private boolean closeEngine() {
+        try {
+            engine.close();
+            host.closed(id.partition(), true);
+            getContext().getLog().debug("replica {} closed at revision {}", id, revision);
+            return true;
+        } catch (RuntimeException e) {
+            host.closed(id.partition(), false);
+            getContext().getLog().error("replica {} failed to close its engine: {}", id, e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * A write is refused while the replica stops (its engine is about to close), and when as many replies
+     * already wait for an fsync as a partition may have requests in flight: a stalled disk then makes
+     * writers see 503 overloaded at once instead of piling up values in memory.
+     */
+    private Failed refuseWrite() {
+        if (stopping) {
+            return new Failed("partition_unavailable", "partition " + id.partition() + " is shutting down");
+        }
+        if (durable.pending() >= host.settings().maxInFlightPerPartition()) {
+            return new Failed("overloaded", "partition " + id.partition() + " has " + durable.pending()
+                    + " writes waiting for the disk; retry later");
+        }
+        return null;
+    }
+
+    /**
+     * The key's current version. An unconditional write may replace a record that cannot be read (it
+     * failed its checksum): that is how a user repairs the key. A conditional one cannot tell whether its
+     * condition holds, so it fails.
+     */
+    private Versioned current(byte[] key, Precondition precondition) {
+        try {
+            return engine.get(key);
+        } catch (CorruptionException e) {
+            if (precondition.kind() != Precondition.Kind.NONE) {
+                throw e;
+            }
+            getContext().getLog().warn("replica {}: overwriting an unreadable record: {}", id, e.getMessage());
+            return UNREADABLE;
+        }
     }
 
     private void answerWrite(ActorRef<Reply> replyTo, Reply reply) {

@@ -20,6 +20,7 @@ public final class ReplicaHost {
     private final InstantSource clock;
     private final ConcurrentMap<Integer, StorageEngine> openEngines = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, ActorRef<ReplicaProtocol.Command>> running = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger failedCloses = new java.util.concurrent.atomic.AtomicInteger();
 
     ReplicaHost(NodeIdentity identity, NodeSettings settings, Executor fsyncExecutor, InstantSource clock) {
         this.identity = identity;
@@ -49,9 +50,18 @@ public final class ReplicaHost {
         running.put(partition, replica);
     }
 
-    void closed(int partition) {
+    /** The partition's engine closed; {@code cleanly} false when its final sync failed. */
+    void closed(int partition, boolean cleanly) {
         running.remove(partition);
         openEngines.remove(partition);
+        if (!cleanly) {
+            failedCloses.incrementAndGet();
+        }
+    }
+
+    /** How many engines failed to sync when they closed: if any did, the shutdown was not clean. */
+    int failedCloses() {
+        return failedCloses.get();
     }
 
     /** The replica of {@code partition} running on this node, or null: lets the router skip sharding's hops. */

@@ -71,14 +71,19 @@ public final class Router {
         }
         ReplicaId replica = placement.replicaOf(partition);
         CompletionStage<Reply> reply;
-        ActorRef<Command> local = replica.nodeId().equals(host.identity().nodeId())
-                ? host.runningReplica(partition) : null;
-        if (local != null) {
-            // The replica runs here: tell it directly rather than through the shard region and shard.
-            reply = AskPattern.ask(local, command, timeout, scheduler);
-        } else {
-            EntityRef<Command> ref = sharding.entityRefFor(PartitionReplica.TYPE_KEY, replica.toString());
-            reply = ref.ask(command, timeout);
+        try {
+            ActorRef<Command> local = replica.nodeId().equals(host.identity().nodeId())
+                    ? host.runningReplica(partition) : null;
+            if (local != null) {
+                // The replica runs here: tell it directly rather than through the shard region and shard.
+                reply = AskPattern.ask(local, command, timeout, scheduler);
+            } else {
+                EntityRef<Command> ref = sharding.entityRefFor(PartitionReplica.TYPE_KEY, replica.toString());
+                reply = ref.ask(command, timeout);
+            }
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet(partition); // never leak a slot, or the partition looks overloaded forever
+            throw e;
         }
         return reply.handle((answer, failure) -> {
             inFlight.decrementAndGet(partition);

@@ -47,7 +47,8 @@ public final class ScanMerger {
 
     /**
      * Up to {@code max} next entries in key order; fewer only at the end of the range (an empty list then).
-     * Fails with {@link PartitionUnavailableException} when a partition cannot be read.
+     * Fails with {@link PartitionUnavailableException} when a partition cannot be asked, and with
+     * {@link ReplicaFailedException} when it answers with a failure.
      */
     public CompletionStage<List<StoredEntry>> next(int max) {
         return refill().thenCompose(unused -> {
@@ -116,8 +117,7 @@ public final class ScanMerger {
 
         private void accept(Reply reply) {
             if (reply instanceof Failed failed) {
-                throw new PartitionUnavailableException(failed.code(), partition,
-                        "partition " + partition + " cannot be read: " + failed.message());
+                throw new ReplicaFailedException(partition, failed);
             }
             ScanPage page = (ScanPage) reply;
             buffer.addAll(page.entries());

@@ -13,18 +13,19 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * A replica whose engine would not open (corrupt files, a full disk): it stays up and answers every command
- * with {@code partition_unavailable} and the reason, so one bad partition neither takes the node down nor
- * restarts in a loop, and the operator sees why in the reply and the log.
+ * A replica that cannot serve: its engine would not open (corrupt files, a full disk) or an fsync failed.
+ * It stays up and answers every command with {@code partition_unavailable} and the reason, so one bad
+ * partition neither takes the node down nor restarts in a loop, and the operator sees why in the reply and
+ * the log. It stops at once when sharding stops it.
  */
 final class Unavailable {
 
     private Unavailable() {
     }
 
-    static Behavior<Command> create(ReplicaId id, Throwable cause) {
+    static Behavior<Command> create(ReplicaId id, String reason) {
         Failed failed = new Failed("partition_unavailable",
-                "partition " + id.partition() + " (" + id + ") could not open its data: " + cause.getMessage());
+                "partition " + id.partition() + " (" + id + ") " + reason);
         return Behaviors.receive(Command.class)
                 .onMessage(Get.class, c -> reply(c.replyTo(), failed))
                 .onMessage(Put.class, c -> reply(c.replyTo(), failed))
@@ -33,6 +34,7 @@ final class Unavailable {
                 .onMessage(Scan.class, c -> reply(c.replyTo(), failed))
                 .onMessage(GetStats.class, c -> reply(c.replyTo(), failed))
                 .onMessage(Wake.class, c -> reply(c.replyTo(), failed))
+                .onMessage(ReplicaProtocol.Stop.class, c -> Behaviors.stopped())
                 .build();
     }
 

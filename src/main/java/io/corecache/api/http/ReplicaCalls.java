@@ -1,6 +1,7 @@
 package io.corecache.api.http;
 
 import io.corecache.cluster.PartitionUnavailableException;
+import io.corecache.cluster.ReplicaFailedException;
 import io.corecache.cluster.ReplicaProtocol.Command;
 import io.corecache.cluster.ReplicaProtocol.Failed;
 import io.corecache.cluster.ReplicaProtocol.Reply;
@@ -54,6 +55,9 @@ public final class ReplicaCalls {
         if (cause instanceof PartitionUnavailableException unavailable) {
             return ApiError.unavailable(unavailable.code(), unavailable.getMessage(), retryAfter);
         }
+        if (cause instanceof ReplicaFailedException replicaFailed) {
+            return fromFailed(replicaFailed.failed());
+        }
         if (cause instanceof ApiError api) {
             return api;
         }
@@ -63,9 +67,11 @@ public final class ReplicaCalls {
     public ApiError fromFailed(Failed failed) {
         return switch (failed.code()) {
             case "value_too_large" -> new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, failed.code(), failed.message());
-            case "storage_unavailable", "partition_unavailable" ->
-                    ApiError.unavailable(failed.code(), failed.message(), retryAfter);
-            default -> ApiError.badRequest(failed.code(), failed.message());
+            // The engine's argument errors (Limits): the client's to fix.
+            case "key_empty", "key_too_large", "value_missing", "bad_expiry", "bad_limit", "batch_too_large" ->
+                    ApiError.badRequest(failed.code(), failed.message());
+            // Anything else is the server's trouble, which may pass: overloaded, unavailable, a disk failure.
+            default -> ApiError.unavailable(failed.code(), failed.message(), retryAfter);
         };
     }
 }

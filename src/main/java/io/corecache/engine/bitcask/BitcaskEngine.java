@@ -176,9 +176,7 @@ public final class BitcaskEngine implements StorageEngine {
 
     @Override
     public RangeCursor scan(byte[] start, byte[] end, int limit) {
-        if (start != null && start.length > 0) {
-            limits.checkKey(start);
-        }
+        // Bounds are not keys: any length compares, so the key limits do not apply to them.
         if (limit < 0) {
             throw new InvalidArgumentException("bad_limit", "limit must not be negative, got " + limit);
         }

@@ -81,6 +81,10 @@ final class Recovery {
             DataFile file = engine.files().add(id, path, handle, handle.size());
             if (active) {
                 replayData(file, true);
+                // What was replayed may still be only in the page cache (a crash before its fsync): make it
+                // durable before anything is served from it, so a read never shows a write a power loss
+                // could take back, and a revision it carries is never handed out again.
+                file.file.sync();
                 activeFile = file;
             } else if (!hints.contains(FileNames.hint(id)) || !replayHint(file)) {
                 replayData(file, false);
