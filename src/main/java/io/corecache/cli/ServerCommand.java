@@ -64,7 +64,7 @@ final class ServerCommand implements Callable<Integer> {
         CoreCacheNode node;
         try {
             Config settings = NodeConfig.load(flags, System.getenv(), config);
-            node = CoreCacheNode.start(settings);
+            node = CoreCacheNode.start(settings, false);
         } catch (NodeStartException e) {
             System.err.println("corecache: " + e.getMessage());
             return Main.EXIT_ERROR;
@@ -79,6 +79,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         org.slf4j.LoggerFactory.getLogger(ServerCommand.class).info("node {} serving HTTP on http://{}",
                 node.identity().nodeId(), binding.localAddress().getHostString() + ":" + binding.localAddress().getPort());
+        node.markReady(); // only now: a node is never ready with its HTTP port still closed
         node.system().getWhenTerminated().toCompletableFuture().join();
         return 0;
     }

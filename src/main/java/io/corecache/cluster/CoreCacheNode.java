@@ -53,6 +53,7 @@ public final class CoreCacheNode {
     private final ReplicaHost host;
     private final Router router;
     private final URI managementUri;
+    private volatile boolean allPartitionsStarted;
 
     private CoreCacheNode(ActorSystem<Void> system, NodeSettings settings, NodeIdentity identity,
                           ReplicaHost host, Router router, URI managementUri) {
@@ -78,6 +79,14 @@ public final class CoreCacheNode {
 
     /** Starts a node and returns once every local partition has started; throws NodeStartException if not. */
     public static CoreCacheNode start(Config config) {
+        return start(config, true);
+    }
+
+    /**
+     * Starts a node; with {@code readyWhenStarted} false, {@code /ready} stays false until
+     * {@link #markReady()}, so a server can bind its fronts first and never be ready with a closed port.
+     */
+    public static CoreCacheNode start(Config config, boolean readyWhenStarted) {
         NodeSettings settings = NodeSettings.from(config);
         if (settings.engine().equals("lsm")) {
             throw new NodeStartException("the lsm engine is not available in this version yet; "
@@ -86,14 +95,15 @@ public final class CoreCacheNode {
         // Lock first: two nodes started on one new directory must not both write an identity.
         DataDirLock lock = DataDirLock.acquire(settings.dataDir());
         try {
-            return startLocked(settings, config, lock);
+            return startLocked(settings, config, lock, readyWhenStarted);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
     }
 
-    private static CoreCacheNode startLocked(NodeSettings settings, Config config, DataDirLock lock) {
+    private static CoreCacheNode startLocked(NodeSettings settings, Config config, DataDirLock lock,
+                                              boolean readyWhenStarted) {
         boolean existed = Files.exists(settings.dataDir().resolve(NodeIdentity.FILE));
         NodeIdentity identity = NodeIdentity.openOrCreate(settings.dataDir(), settings.partitions(), settings.engine());
         boolean clean = ShutdownMarker.consume(settings.dataDir());
@@ -124,7 +134,7 @@ public final class CoreCacheNode {
         // The directory stays locked until the very end, after any engine a slow shutdown closed late.
         system.getWhenTerminated().thenRun(lock::close);
         try {
-            return startIn(system, settings, identity);
+            return startIn(system, settings, identity, readyWhenStarted);
         } catch (RuntimeException e) {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
@@ -132,7 +142,8 @@ public final class CoreCacheNode {
         }
     }
 
-    private static CoreCacheNode startIn(ActorSystem<Void> system, NodeSettings settings, NodeIdentity identity) {
+    private static CoreCacheNode startIn(ActorSystem<Void> system, NodeSettings settings, NodeIdentity identity,
+                                         boolean readyWhenStarted) {
         ReplicaHost host = new ReplicaHost(identity, settings,
                 system.dispatchers().lookup(DispatcherSelector.fromConfig("corecache.fsync-dispatcher")),
                 InstantSource.system());
@@ -160,16 +171,25 @@ public final class CoreCacheNode {
         Duration startup = system.settings().config().getDuration("corecache.startup-timeout");
         await(up, startup, "joining the cluster");
         int failed = node.wakePartitions(sharding, placement, startup);
-        if (failed == 0) {
-            NodeStatus.get(Adapter.toClassic(system)).markPartitionsStarted();
-            log.info("node {} ready: {} partitions started at {}", identity.nodeId(), settings.partitions(),
-                    classicCluster.selfAddress());
-        } else {
+        node.allPartitionsStarted = failed == 0;
+        if (failed > 0) {
             // Serving what it can, but not ready: a load balancer should not send it traffic it would refuse.
             log.error("node {} serving with {} of {} partitions unavailable; /ready stays false until they start",
                     identity.nodeId(), failed, settings.partitions());
         }
+        if (readyWhenStarted) {
+            node.markReady();
+        }
         return node;
+    }
+
+    /** Reports the node ready ({@code /ready}) if every partition started. */
+    public void markReady() {
+        if (allPartitionsStarted) {
+            NodeStatus.get(Adapter.toClassic(system)).markPartitionsStarted();
+            log.info("node {} ready: {} partitions started at {}", identity.nodeId(), settings.partitions(),
+                    Cluster.get(Adapter.toClassic(system)).selfAddress());
+        }
     }
 
     /** Management first, so {@code /alive} answers (and {@code /ready} says no) while partitions recover. */

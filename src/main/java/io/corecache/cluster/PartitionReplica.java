@@ -74,6 +74,7 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
     private final StorageEngine engine;
     private final boolean acknowledgeAfterSync;
     private final DurableReplies durable = new DurableReplies();
+    private final DirectReads directReads;
     private long revision;
     private boolean stopping;
 
@@ -100,9 +101,10 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
         this.id = id;
         this.host = host;
         this.engine = engine;
+        this.directReads = new DirectReads(engine);
         this.acknowledgeAfterSync = host.settings().durability() == Durability.SYNC;
         this.revision = engine.appliedRevision();
-        host.opened(id.partition(), engine, context.getSelf());
+        host.opened(id.partition(), engine, context.getSelf(), directReads);
         context.getLog().debug("replica {} started at revision {}", id, revision);
     }
 
@@ -147,6 +149,7 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
                 return this;
             }
             long written = revision + 1;
+            beforeWrite();
             engine.put(put.key(), put.value(), written, expiresAt(put.ttlMillis()));
             revision = written;
             answerWrite(put.replyTo(), new Written(current == null, written));
@@ -173,6 +176,7 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
                 return this;
             }
             long written = revision + 1;
+            beforeWrite();
             engine.delete(delete.key(), written);
             revision = written;
             answerWrite(delete.replyTo(), new Deleted(written));
@@ -207,6 +211,7 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
                     exists.put(k, true);
                 }
             }
+            beforeWrite();
             engine.write(write);
             revision = written;
             answerWrite(batch.replyTo(), new BatchApplied(outcomes, written));
@@ -260,6 +265,9 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
         }
         durable.syncDone(null);
         startSyncIfNeeded();
+        if (durable.allDurable()) {
+            directReads.allDurable();
+        }
         return stopping && durable.allDurable() ? Behaviors.stopped() : this;
     }
 
@@ -336,6 +344,13 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
             }
             getContext().getLog().warn("replica {}: overwriting an unreadable record: {}", id, e.getMessage());
             return UNREADABLE;
+        }
+    }
+
+    /** Direct reads stop before a write that is not durable yet can be seen, until its fsync ends. */
+    private void beforeWrite() {
+        if (acknowledgeAfterSync) {
+            directReads.writePending();
         }
     }
 

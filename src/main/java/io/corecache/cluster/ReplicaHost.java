@@ -20,6 +20,7 @@ public final class ReplicaHost {
     private final InstantSource clock;
     private final ConcurrentMap<Integer, StorageEngine> openEngines = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, ActorRef<ReplicaProtocol.Command>> running = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, DirectReads> directReads = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger failedCloses = new java.util.concurrent.atomic.AtomicInteger();
 
     ReplicaHost(NodeIdentity identity, NodeSettings settings, Executor fsyncExecutor, InstantSource clock) {
@@ -45,13 +46,15 @@ public final class ReplicaHost {
         return clock;
     }
 
-    void opened(int partition, StorageEngine engine, ActorRef<ReplicaProtocol.Command> replica) {
+    void opened(int partition, StorageEngine engine, ActorRef<ReplicaProtocol.Command> replica, DirectReads reads) {
         openEngines.put(partition, engine);
         running.put(partition, replica);
+        directReads.put(partition, reads);
     }
 
     /** The partition's engine closed; {@code cleanly} false when its final sync failed. */
     void closed(int partition, boolean cleanly) {
+        directReads.remove(partition);
         running.remove(partition);
         openEngines.remove(partition);
         if (!cleanly) {
@@ -62,6 +65,11 @@ public final class ReplicaHost {
     /** How many engines failed to sync when they closed: if any did, the shutdown was not clean. */
     int failedCloses() {
         return failedCloses.get();
+    }
+
+    /** Reads of {@code partition} straight from its engine when it runs here, else null. */
+    DirectReads directReads(int partition) {
+        return directReads.get(partition);
     }
 
     /** The replica of {@code partition} running on this node, or null: lets the router skip sharding's hops. */

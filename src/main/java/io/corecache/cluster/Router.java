@@ -57,6 +57,19 @@ public final class Router {
         return placement.replicaOf(partition);
     }
 
+    /**
+     * The key's current version: read straight from the engine when its partition runs here and has no
+     * write waiting for an fsync ({@link DirectReads}), else asked of its replica.
+     */
+    public CompletionStage<Reply> get(byte[] key) {
+        int partition = partitionOf(key);
+        DirectReads direct = placement.replicaOf(partition).nodeId().equals(host.identity().nodeId())
+                ? host.directReads(partition) : null;
+        Reply reply = direct == null ? null : direct.get(key);
+        return reply != null ? CompletableFuture.completedFuture(reply)
+                : ask(partition, replyTo -> new ReplicaProtocol.Get(key, replyTo));
+    }
+
     /** Asks the replica of the key's partition. */
     public CompletionStage<Reply> ask(byte[] key, Function<ActorRef<Reply>, Command> command) {
         return ask(partitionOf(key), command);
@@ -85,13 +98,16 @@ public final class Router {
             inFlight.decrementAndGet(partition); // never leak a slot, or the partition looks overloaded forever
             throw e;
         }
-        return reply.handle((answer, failure) -> {
+        // Pekko's Java futures run plain continuations (handle, thenApply) on the JDK's common pool, one thread
+        // on a small machine; this one is short, so it runs on the thread that completes the reply, and the
+        // stage returned is a plain CompletableFuture whose callers' continuations do the same.
+        return reply.handleAsync((answer, failure) -> {
             inFlight.decrementAndGet(partition);
             if (failure == null) {
                 return answer;
             }
             throw timeoutOrFailure(partition, replica, failure);
-        });
+        }, Runnable::run);
     }
 
     private RuntimeException timeoutOrFailure(int partition, ReplicaId replica, Throwable failure) {

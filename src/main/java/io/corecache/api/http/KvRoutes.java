@@ -3,7 +3,6 @@ package io.corecache.api.http;
 import io.corecache.cluster.ReplicaProtocol.Delete;
 import io.corecache.cluster.ReplicaProtocol.Deleted;
 import io.corecache.cluster.ReplicaProtocol.Found;
-import io.corecache.cluster.ReplicaProtocol.Get;
 import io.corecache.cluster.ReplicaProtocol.NotFound;
 import io.corecache.cluster.ReplicaProtocol.Precondition;
 import io.corecache.cluster.ReplicaProtocol.PreconditionFailed;
@@ -82,7 +81,7 @@ final class KvRoutes extends AllDirectives {
     private CompletionStage<HttpResponse> read(HttpRequest request, byte[] key) {
         checkKey(key);
         checkParameters(request, Set.of());
-        return calls.ask(key, replyTo -> new Get(key, replyTo)).thenApply(reply -> {
+        return calls.get(key).thenApply(reply -> {
             if (reply instanceof Found found) {
                 StoredValue v = found.value();
                 return HttpResponse.create()

@@ -32,20 +32,29 @@ public final class ReplicaCalls {
         return router;
     }
 
+    /** The key's current version (Found or NotFound), by the quickest way the router has. */
+    public CompletionStage<Reply> get(byte[] key) {
+        return checked(router.get(key));
+    }
+
     public CompletionStage<Reply> ask(byte[] key, Function<ActorRef<Reply>, Command> command) {
         return ask(router.partitionOf(key), command);
     }
 
     /** The reply, never a {@link Failed}: failures complete the stage exceptionally with an ApiError. */
     public CompletionStage<Reply> ask(int partition, Function<ActorRef<Reply>, Command> command) {
-        return router.ask(partition, command).handle((reply, failure) -> {
+        return checked(router.ask(partition, command));
+    }
+
+    private CompletionStage<Reply> checked(CompletionStage<Reply> reply) {
+        return reply.handle((answer, failure) -> {
             if (failure != null) {
                 throw toApiError(failure);
             }
-            if (reply instanceof Failed failed) {
+            if (answer instanceof Failed failed) {
                 throw fromFailed(failed);
             }
-            return reply;
+            return answer;
         });
     }
 

@@ -28,6 +28,10 @@ final class ValueBody {
         if (declared > maxBytes) {
             return CompletableFuture.failedFuture(tooLarge("the value is " + declared + " bytes", maxBytes));
         }
+        if (entity instanceof HttpEntity.Strict strict) {
+            // The usual case for small values: the server already holds the whole body; no stream needed.
+            return CompletableFuture.completedFuture(strict.getData().toArray());
+        }
         return entity.getDataBytes()
                 .completionTimeout(timeout)
                 .runWith(Sink.fold(ByteString.emptyByteString(), (ByteString read, ByteString chunk) -> {
@@ -36,12 +40,12 @@ final class ValueBody {
                     }
                     return read.concat(chunk);
                 }), materializer)
-                .handle((body, failure) -> {
+                .handleAsync((body, failure) -> {
                     if (failure == null) {
                         return body.toArray();
                     }
                     throw asApiError(failure, timeout);
-                });
+                }, Runnable::run); // not on the common pool (see Router.ask)
     }
 
     private static ApiError tooLarge(String what, int maxBytes) {

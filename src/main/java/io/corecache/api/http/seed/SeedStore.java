@@ -6,7 +6,6 @@ import io.corecache.cluster.ReplicaProtocol.BatchOp;
 import io.corecache.cluster.ReplicaProtocol.Delete;
 import io.corecache.cluster.ReplicaProtocol.Deleted;
 import io.corecache.cluster.ReplicaProtocol.Found;
-import io.corecache.cluster.ReplicaProtocol.Get;
 import io.corecache.cluster.ReplicaProtocol.Precondition;
 import io.corecache.cluster.ReplicaProtocol.Put;
 import io.corecache.cluster.ReplicaProtocol.StoredValue;
@@ -67,7 +66,7 @@ final class SeedStore {
     }
 
     CompletionStage<Optional<StoredValue>> get(byte[] key) {
-        return calls.ask(key, replyTo -> new Get(key, replyTo))
+        return calls.get(key)
                 .thenApply(reply -> reply instanceof Found found ? Optional.of(found.value()) : Optional.empty());
     }
 
