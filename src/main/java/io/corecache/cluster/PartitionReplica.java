@@ -55,8 +55,10 @@ import java.util.concurrent.CompletableFuture;
  * <p>Implementation notes: the actor is the partition's only writer, so a write's read-check-write (created
  * or replaced, {@code If-Match}) is atomic without locks, and revisions (the ETags) grow by one per write.
  * Writes are applied to the engine as they arrive; in {@code sync} mode their replies wait for a shared
- * fsync ({@link DurableReplies}). Reads go straight to the engine, whose readers never block.
- * The engine is opened when the entity starts and closed (synced) when it stops.
+ * fsync ({@link DurableReplies}), and so do reads that may have seen such a write. Fronts on this node
+ * read the engine without a message while no write waits for its fsync ({@link DirectReads}). The engine
+ * is opened when the entity starts and closed (synced) when it stops; after a failed fsync it is closed
+ * at once and the partition answers as {@link Unavailable} until the node restarts.
  */
 public final class PartitionReplica extends AbstractBehavior<Command> {
 
@@ -280,7 +282,12 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
         getContext().getLog().error("replica {}: fsync failed; the partition is unavailable until the node "
                 + "restarts: {}", id, failure.toString());
         durable.failAll(failure);
-        closeEngine();
+        try {
+            engine.close();
+        } catch (RuntimeException e) {
+            getContext().getLog().warn("replica {}: closing after the failed fsync: {}", id, e.toString());
+        }
+        host.closed(id.partition(), false); // never a clean shutdown: the next start must recover
         return Unavailable.create(id, "an fsync failed (" + failure.getMessage() + "); restart the node");
     }
 
