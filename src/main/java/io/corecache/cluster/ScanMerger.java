@@ -59,7 +59,11 @@ public final class ScanMerger {
                     if (source.buffer.isEmpty()) {
                         if (source.more) {
                             // This partition may hold a smaller key than any buffered: fetch before going on.
-                            return out.isEmpty() ? next(max) : CompletableFuture.completedFuture(out);
+                            int taken = out.size();
+                            return next(max - taken).thenApply(rest -> {
+                                out.addAll(rest);
+                                return out;
+                            });
                         }
                         continue;
                     }
