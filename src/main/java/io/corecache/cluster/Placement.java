@@ -8,21 +8,22 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class Placement {
 
-    private final AtomicReferenceArray<String> nodeOf;
+    // Replica ids are built once, not per request: routing reads this table on every request.
+    private final AtomicReferenceArray<ReplicaId> replicaOf;
 
     Placement(int partitions, String initialNode) {
-        nodeOf = new AtomicReferenceArray<>(partitions);
+        replicaOf = new AtomicReferenceArray<>(partitions);
         for (int p = 0; p < partitions; p++) {
-            nodeOf.set(p, initialNode);
+            replicaOf.set(p, new ReplicaId(p, initialNode));
         }
     }
 
     public int partitions() {
-        return nodeOf.length();
+        return replicaOf.length();
     }
 
     /** The replica serving {@code partition}. */
     public ReplicaId replicaOf(int partition) {
-        return new ReplicaId(partition, nodeOf.get(partition));
+        return replicaOf.get(partition);
     }
 }

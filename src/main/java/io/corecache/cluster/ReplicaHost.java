@@ -4,9 +4,12 @@ import io.corecache.engine.StorageEngine;
 import org.apache.pekko.actor.typed.ActorRef;
 
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the node gives the replicas it hosts: its identity and settings, the executor their fsyncs run on,
@@ -18,10 +21,12 @@ public final class ReplicaHost {
     private final NodeSettings settings;
     private final Executor fsyncExecutor;
     private final InstantSource clock;
-    private final ConcurrentMap<Integer, StorageEngine> openEngines = new ConcurrentHashMap<>();
-    private final ConcurrentMap<Integer, ActorRef<ReplicaProtocol.Command>> running = new ConcurrentHashMap<>();
-    private final ConcurrentMap<Integer, DirectReads> directReads = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger failedCloses = new java.util.concurrent.atomic.AtomicInteger();
+    /** A replica running here, with its open engine and the direct reads it allows. */
+    private record Local(StorageEngine engine, ActorRef<ReplicaProtocol.Command> replica, DirectReads reads) {
+    }
+
+    private final ConcurrentMap<Integer, Local> running = new ConcurrentHashMap<>();
+    private final AtomicInteger failedCloses = new AtomicInteger();
 
     ReplicaHost(NodeIdentity identity, NodeSettings settings, Executor fsyncExecutor, InstantSource clock) {
         this.identity = identity;
@@ -47,16 +52,12 @@ public final class ReplicaHost {
     }
 
     void opened(int partition, StorageEngine engine, ActorRef<ReplicaProtocol.Command> replica, DirectReads reads) {
-        openEngines.put(partition, engine);
-        running.put(partition, replica);
-        directReads.put(partition, reads);
+        running.put(partition, new Local(engine, replica, reads));
     }
 
     /** The partition's engine closed; {@code cleanly} false when its final sync failed. */
     void closed(int partition, boolean cleanly) {
-        directReads.remove(partition);
         running.remove(partition);
-        openEngines.remove(partition);
         if (!cleanly) {
             failedCloses.incrementAndGet();
         }
@@ -69,16 +70,20 @@ public final class ReplicaHost {
 
     /** Reads of {@code partition} straight from its engine when it runs here, else null. */
     DirectReads directReads(int partition) {
-        return directReads.get(partition);
+        Local local = running.get(partition);
+        return local == null ? null : local.reads();
     }
 
     /** The replica of {@code partition} running on this node, or null: lets the router skip sharding's hops. */
     ActorRef<ReplicaProtocol.Command> runningReplica(int partition) {
-        return running.get(partition);
+        Local local = running.get(partition);
+        return local == null ? null : local.replica();
     }
 
     /** The engines open on this node by partition; a snapshot of the moment. */
-    public java.util.Map<Integer, StorageEngine> openEngines() {
-        return java.util.Map.copyOf(openEngines);
+    public Map<Integer, StorageEngine> openEngines() {
+        Map<Integer, StorageEngine> engines = new HashMap<>();
+        running.forEach((partition, local) -> engines.put(partition, local.engine()));
+        return Map.copyOf(engines);
     }
 }

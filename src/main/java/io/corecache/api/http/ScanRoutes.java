@@ -64,9 +64,10 @@ final class ScanRoutes extends AllDirectives {
             if (items.size() < scan.limit()) {
                 return CompletableFuture.completedFuture(pageResponse(items, null, scan));
             }
-            // Full page: a next page exists if anything is left after it.
-            return merger.next(1).thenApply(after -> pageResponse(items,
-                    after.isEmpty() ? null : ScanRequest.cursorAfter(items.get(items.size() - 1).key()), scan));
+            // Full page: a next page exists if anything is left after it (a partition that says "more" has
+            // at least one more entry in the range, so this needs no further read).
+            return CompletableFuture.completedFuture(pageResponse(items, merger.exhausted() ? null
+                    : ScanRequest.cursorAfter(items.get(items.size() - 1).key()), scan));
         }).exceptionally(failure -> {
             throw calls.toApiError(failure);
         });

@@ -77,6 +77,15 @@ class ScanRoutesTest extends NodeRouteTest {
     }
 
     @Test
+    void aPageThatEndsExactlyAtTheRangesEndHasNoNext() {
+        JsonNode page = get("/v1/kv?start=scan/0010&end=scan/0013&limit=3");
+        assertEquals(List.of("scan/0010", "scan/0011", "scan/0012"), keysOf(page));
+        assertTrue(page.get("next").isNull(), "nothing is left in the range");
+        JsonNode cut = get("/v1/kv?start=scan/0010&end=scan/0013&limit=2");
+        assertEquals("scan/0012", keysOf(get("/v1/kv?end=scan/0013&limit=2&cursor=" + cut.get("next").asText())).get(0));
+    }
+
+    @Test
     void keysOnlyLeavesValuesOut() {
         JsonNode page = get("/v1/kv?prefix=scan/&limit=2&keys_only=true");
         assertEquals(2, page.get("items").size());
