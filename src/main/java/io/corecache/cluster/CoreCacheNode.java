@@ -53,11 +53,13 @@ public final class CoreCacheNode {
     private final ReplicaHost host;
     private final Router router;
     private final URI managementUri;
+    private final CompletionStage<Done> released;
     private volatile boolean allPartitionsStarted;
 
     private CoreCacheNode(ActorSystem<Void> system, NodeSettings settings, NodeIdentity identity,
-                          ReplicaHost host, Router router, URI managementUri) {
+                          ReplicaHost host, Router router, URI managementUri, CompletionStage<Done> released) {
         this.managementUri = managementUri;
+        this.released = released;
         this.system = system;
         this.settings = settings;
         this.identity = identity;
@@ -132,9 +134,12 @@ public final class CoreCacheNode {
             throw new NodeStartException("cannot start the actor system: " + rootMessage(e), e);
         }
         // The directory stays locked until the very end, after any engine a slow shutdown closed late.
-        system.getWhenTerminated().thenRun(lock::close);
+        CompletionStage<Done> released = system.getWhenTerminated().thenApply(terminated -> {
+            lock.close();
+            return Done.getInstance();
+        });
         try {
-            return startIn(system, settings, identity, readyWhenStarted);
+            return startIn(system, settings, identity, readyWhenStarted, released);
         } catch (RuntimeException e) {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
@@ -143,7 +148,7 @@ public final class CoreCacheNode {
     }
 
     private static CoreCacheNode startIn(ActorSystem<Void> system, NodeSettings settings, NodeIdentity identity,
-                                         boolean readyWhenStarted) {
+                                         boolean readyWhenStarted, CompletionStage<Done> released) {
         ReplicaHost host = new ReplicaHost(identity, settings,
                 system.dispatchers().lookup(DispatcherSelector.fromConfig("corecache.fsync-dispatcher")),
                 InstantSource.system());
@@ -165,7 +170,7 @@ public final class CoreCacheNode {
         Placement placement = new Placement(settings.partitions(), identity.nodeId());
         Router router = new Router(sharding, system.scheduler(), host, new Partitioner(settings.partitions()),
                 placement, settings);
-        CoreCacheNode node = new CoreCacheNode(system, settings, identity, host, router, management);
+        CoreCacheNode node = new CoreCacheNode(system, settings, identity, host, router, management, released);
         node.registerShutdownTasks();
 
         Duration startup = system.settings().config().getDuration("corecache.startup-timeout");
@@ -276,11 +281,14 @@ public final class CoreCacheNode {
         return host;
     }
 
-    /** Runs the coordinated shutdown (as SIGTERM does) and returns when the actor system has terminated. */
+    /**
+     * Runs the coordinated shutdown (as SIGTERM does); completes once the actor system has terminated and
+     * the data directory is unlocked, so a new node may start on it at once.
+     */
     public CompletionStage<Done> stop() {
         return CoordinatedShutdown.get(Adapter.toClassic(system))
                 .runAll(CoordinatedShutdown.unknownReason())
-                .thenCompose(done -> system.getWhenTerminated());
+                .thenCompose(done -> released);
     }
 
     private static void await(CompletableFuture<?> future, Duration timeout, String what) {

@@ -69,12 +69,14 @@ final class DataDirLock implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        HELD_IN_THIS_JVM.remove(dir);
         try {
             lock.release();
             channel.close();
         } catch (IOException ignored) {
             // the process is ending; the OS drops the lock with the file descriptor
+        } finally {
+            // Only now: a node of this JVM that finds the directory free must also find the OS lock free.
+            HELD_IN_THIS_JVM.remove(dir);
         }
     }
 }
