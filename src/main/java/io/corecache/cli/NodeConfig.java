@@ -9,7 +9,9 @@ import io.corecache.cluster.NodeStartException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,7 +30,9 @@ final class NodeConfig {
             "CORECACHE_DURABILITY", "corecache.durability",
             "CORECACHE_HTTP", "http",
             "CORECACHE_REMOTE", "remote",
-            "CORECACHE_MANAGEMENT", "management");
+            "CORECACHE_MANAGEMENT", "management",
+            "CORECACHE_SEEDS", "seeds",
+            "CORECACHE_INITIAL_NODES", "corecache.cluster.initial-nodes");
 
     private NodeConfig() {
     }
@@ -89,10 +93,26 @@ final class NodeConfig {
                         "pekko.remote.artery.canonical.hostname", "pekko.remote.artery.canonical.port");
                 case "management" -> hostPort(paths, origin, name, value,
                         "pekko.management.http.hostname", "pekko.management.http.port");
+                case "seeds" -> paths.put("corecache.cluster.seeds", seeds(origin, value));
                 default -> paths.put(name, value);
             }
         });
         return ConfigFactory.parseMap(paths, origin);
+    }
+
+    /** A comma-separated list of HOST:PORT remoting addresses, each checked like any other address. */
+    private static List<String> seeds(String origin, String value) {
+        List<String> seeds = new ArrayList<>();
+        for (String seed : value.split(",")) {
+            if (seed.isBlank()) {
+                continue;
+            }
+            Map<String, Object> checked = new LinkedHashMap<>();
+            hostPort(checked, origin, "seeds", seed, "host", "port");
+            String host = (String) checked.get("host");
+            seeds.add((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + checked.get("port"));
+        }
+        return seeds;
     }
 
     /**

@@ -36,6 +36,14 @@ final class ServerCommand implements Callable<Integer> {
             description = "Pekko Management address (env CORECACHE_MANAGEMENT)")
     String management;
 
+    @Option(names = "--seeds", paramLabel = "HOST:PORT,...", description = "other nodes' remoting addresses: join or "
+            + "form a cluster with them (env CORECACHE_SEEDS)")
+    String seeds;
+
+    @Option(names = "--initial-nodes", paramLabel = "N", description = "how many nodes create a new cluster "
+            + "together (env CORECACHE_INITIAL_NODES; default 1)")
+    Integer initialNodes;
+
     @Option(names = "--engine", paramLabel = "bitcask|lsm", description = "storage engine (env CORECACHE_ENGINE)")
     String engine;
 
@@ -61,6 +69,12 @@ final class ServerCommand implements Callable<Integer> {
         if (management != null) {
             flags.put("management", management);
         }
+        if (seeds != null) {
+            flags.put("seeds", seeds);
+        }
+        if (initialNodes != null) {
+            flags.put("corecache.cluster.initial-nodes", initialNodes.toString());
+        }
         CoreCacheNode node;
         try {
             Config settings = NodeConfig.load(flags, System.getenv(), config);
@@ -81,6 +95,10 @@ final class ServerCommand implements Callable<Integer> {
                 node.identity().nodeId(), binding.localAddress().getHostString() + ":" + binding.localAddress().getPort());
         node.markReady(); // only now: a node is never ready with its HTTP port still closed
         node.system().getWhenTerminated().toCompletableFuture().join();
+        if (node.refusal().isPresent()) {
+            System.err.println("corecache: " + node.refusal().get());
+            return Main.EXIT_ERROR;
+        }
         return 0;
     }
 }

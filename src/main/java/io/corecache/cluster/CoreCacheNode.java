@@ -10,12 +10,16 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +30,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -52,12 +57,17 @@ public final class CoreCacheNode {
     private final NodeIdentity identity;
     private final ReplicaHost host;
     private final Router router;
+    private final Placement placement;
+    private final NodeLiveness liveness;
     private final URI managementUri;
     private final CompletionStage<Done> released;
     private volatile boolean allPartitionsStarted;
 
     private CoreCacheNode(ActorSystem<Void> system, NodeSettings settings, NodeIdentity identity,
-                          ReplicaHost host, Router router, URI managementUri, CompletionStage<Done> released) {
+                          ReplicaHost host, Router router, Placement placement, NodeLiveness liveness,
+                          URI managementUri, CompletionStage<Done> released) {
+        this.placement = placement;
+        this.liveness = liveness;
         this.managementUri = managementUri;
         this.released = released;
         this.system = system;
@@ -108,6 +118,7 @@ public final class CoreCacheNode {
                                               boolean readyWhenStarted) {
         boolean existed = Files.exists(settings.dataDir().resolve(NodeIdentity.FILE));
         NodeIdentity identity = NodeIdentity.openOrCreate(settings.dataDir(), settings.partitions(), settings.engine());
+        PlacementTable kept = keptPlacement(settings, identity, existed);
         boolean clean = ShutdownMarker.consume(settings.dataDir());
         if (!existed) {
             log.info("new data directory {}: node {} with {} partitions ({} engine)",
@@ -120,13 +131,16 @@ public final class CoreCacheNode {
         }
 
         Config withRoles = ConfigFactory.empty()
-                .withValue("pekko.cluster.roles",
-                        ConfigValueFactory.fromIterable(List.of("corecache", ReplicaAllocation.roleOf(identity.nodeId()))))
+                .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(
+                        List.of(ReplicaAllocation.CORECACHE_ROLE, ReplicaAllocation.roleOf(identity.nodeId()))))
+                // What the join check compares: the count this directory was created with.
+                .withValue(PartitionCountCheck.KEY, ConfigValueFactory.fromAnyRef(identity.partitions()))
                 // Requests in flight get the whole shutdown deadline: the phase that waits for them must not
                 // give up first.
                 .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout",
                         ConfigValueFactory.fromAnyRef(settings.httpShutdownDeadline().plusSeconds(2).toMillis() + "ms"))
-                .withFallback(config);
+                .withFallback(settings.seeds().isEmpty() ? config : config.withValue("pekko.cluster.seed-nodes",
+                        ConfigValueFactory.fromIterable(settings.seedNodeAddresses())));
         ActorSystem<Void> system;
         try {
             system = ActorSystem.create(Behaviors.empty(), "corecache", withRoles);
@@ -139,7 +153,7 @@ public final class CoreCacheNode {
             return Done.getInstance();
         });
         try {
-            return startIn(system, settings, identity, readyWhenStarted, released);
+            return startIn(system, settings, identity, kept, readyWhenStarted, released);
         } catch (RuntimeException e) {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
@@ -148,7 +162,7 @@ public final class CoreCacheNode {
     }
 
     private static CoreCacheNode startIn(ActorSystem<Void> system, NodeSettings settings, NodeIdentity identity,
-                                         boolean readyWhenStarted, CompletionStage<Done> released) {
+                                         PlacementTable kept, boolean readyWhenStarted, CompletionStage<Done> released) {
         ReplicaHost host = new ReplicaHost(identity, settings,
                 system.dispatchers().lookup(DispatcherSelector.fromConfig("corecache.fsync-dispatcher")),
                 InstantSource.system());
@@ -160,6 +174,21 @@ public final class CoreCacheNode {
             org.apache.pekko.cluster.typed.Cluster.get(system).manager().tell(Join.create(classicCluster.selfAddress()));
         }
 
+        // A node that kept a table serves its partitions at once; a new node waits for the coordinator's.
+        Placement placement = new Placement(identity.partitions());
+        if (kept != null) {
+            placement.update(kept, null);
+        }
+        NodeLiveness liveness = new NodeLiveness();
+        system.systemActorOf(NodeLiveness.tracker(liveness), "corecache-liveness", Props.empty());
+        system.systemActorOf(PlacementKeeper.create(identity, settings.dataDir(), placement,
+                reason -> CoordinatedShutdown.get(Adapter.toClassic(system)).run(new RefusedByCluster(reason))),
+                "corecache-placement-keeper", Props.empty());
+        ClusterSingleton.get(system).init(SingletonActor.of(
+                        PlacementCoordinator.create(identity.partitions(), settings.initialNodes(), identity.nodeId()),
+                        "corecache-placement-coordinator")
+                .withSettings(ClusterSingletonSettings.create(system).withRole(ReplicaAllocation.CORECACHE_ROLE)));
+
         ClusterSharding sharding = ClusterSharding.get(system);
         sharding.init(Entity.of(PartitionReplica.TYPE_KEY,
                         context -> PartitionReplica.create(ReplicaId.parse(context.getEntityId()), host))
@@ -167,20 +196,24 @@ public final class CoreCacheNode {
                 .withAllocationStrategy(new ReplicaAllocation(classicCluster))
                 .withStopMessage(new ReplicaProtocol.Stop())
                 .withEntityProps(DispatcherSelector.fromConfig("corecache.replica-dispatcher")));
-        Placement placement = new Placement(settings.partitions(), identity.nodeId());
-        Router router = new Router(sharding, system.scheduler(), host, new Partitioner(settings.partitions()),
-                placement, settings);
-        CoreCacheNode node = new CoreCacheNode(system, settings, identity, host, router, management, released);
+        Router router = new Router(sharding, system.scheduler(), host, new Partitioner(identity.partitions()),
+                placement, liveness, settings);
+        CoreCacheNode node = new CoreCacheNode(system, settings, identity, host, router, placement, liveness,
+                management, released);
         node.registerShutdownTasks();
 
         Duration startup = system.settings().config().getDuration("corecache.startup-timeout");
-        await(up, startup, "joining the cluster");
-        int failed = node.wakePartitions(sharding, placement, startup);
+        node.awaitRunning(up, startup, "joining the cluster (seed nodes: "
+                + system.settings().config().getStringList("pekko.cluster.seed-nodes") + ")");
+        PlacementTable table = node.awaitRunning(placement.known().toCompletableFuture(), startup,
+                "waiting for the coordinator to place the partitions (a new cluster is placed once "
+                        + "corecache.cluster.initial-nodes = " + settings.initialNodes() + " nodes have joined)");
+        int failed = node.wakePartitions(sharding, table, startup);
         node.allPartitionsStarted = failed == 0;
         if (failed > 0) {
             // Serving what it can, but not ready: a load balancer should not send it traffic it would refuse.
-            log.error("node {} serving with {} of {} partitions unavailable; /ready stays false until they start",
-                    identity.nodeId(), failed, settings.partitions());
+            log.error("node {} serving with {} of its {} partitions unavailable; /ready stays false until they start",
+                    identity.nodeId(), failed, table.partitionsOf(identity.nodeId()).size());
         }
         if (readyWhenStarted) {
             node.markReady();
@@ -188,12 +221,61 @@ public final class CoreCacheNode {
         return node;
     }
 
-    /** Reports the node ready ({@code /ready}) if every partition started. */
+    /**
+     * The placement table the data directory keeps. A directory that holds partition data from before the
+     * node knew of clusters gets the table of a cluster of one holding every partition, so the node never
+     * joins another cluster's placement with data that placement would hide.
+     */
+    private static PlacementTable keptPlacement(NodeSettings settings, NodeIdentity identity, boolean existed) {
+        PlacementTable kept = PlacementFile.read(settings.dataDir());
+        try {
+            if (kept == null && existed && NodeIdentity.holdsPartitionData(settings.dataDir())) {
+                kept = PlacementTable.create(identity.partitions(), List.of(identity.nodeId()));
+                PlacementFile.write(settings.dataDir(), kept);
+                log.info("node {}: its data predates clustering; it is now cluster {} of one node holding all {} "
+                        + "partitions", identity.nodeId(), kept.clusterId(), identity.partitions());
+            }
+        } catch (java.io.IOException e) {
+            throw new NodeStartException("cannot write the placement table in " + settings.dataDir().toAbsolutePath()
+                    + ": " + e, e);
+        }
+        if (kept != null && kept.partitions() != identity.partitions()) {
+            throw new NodeStartException(settings.dataDir().resolve(PlacementFile.FILE).toAbsolutePath() + " places "
+                    + kept.partitions() + " partitions, but the node has " + identity.partitions());
+        }
+        return kept;
+    }
+
+    /** Why the node was shut down by its cluster rather than by its operator, if it was. */
+    public Optional<String> refusal() {
+        return CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().flatMap(reason -> {
+            if (reason instanceof RefusedByCluster refused) {
+                return Optional.of(refused.why());
+            }
+            if (reason == CoordinatedShutdown.incompatibleConfigurationDetectedReason()) {
+                return Optional.of("the cluster refused this node's configuration: its partition count ("
+                        + identity.partitions() + ") differs from the cluster's, or it runs another version (the "
+                        + "seed node's log names the setting)");
+            }
+            if (reason == CoordinatedShutdown.clusterDowningReason()) {
+                return Optional.of("the cluster downed this node (it was cut off from the majority)");
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Shut down because the cluster refused the node (it belongs to another cluster). */
+    private record RefusedByCluster(String why) implements CoordinatedShutdown.Reason {
+    }
+
+    /** Reports the node ready ({@code /ready}) if every partition it holds started. */
     public void markReady() {
         if (allPartitionsStarted) {
             NodeStatus.get(Adapter.toClassic(system)).markPartitionsStarted();
-            log.info("node {} ready: {} partitions started at {}", identity.nodeId(), settings.partitions(),
-                    Cluster.get(Adapter.toClassic(system)).selfAddress());
+            PlacementTable table = placement.table();
+            log.info("node {} ready at {}: holds {} of the {} partitions of cluster {}", identity.nodeId(),
+                    Cluster.get(Adapter.toClassic(system)).selfAddress(),
+                    table.partitionsOf(identity.nodeId()).size(), table.partitions(), table.clusterId());
         }
     }
 
@@ -207,17 +289,15 @@ public final class CoreCacheNode {
         return URI.create(bound.join().toString());
     }
 
-    /** Starts every partition this node holds; returns how many could not start. */
-    private int wakePartitions(ClusterSharding sharding, Placement placement, Duration timeout) {
+    /** Starts every partition the table gives this node; returns how many could not start. */
+    private int wakePartitions(ClusterSharding sharding, PlacementTable table, Duration timeout) {
         List<CompletableFuture<Reply>> replies = new ArrayList<>();
-        for (int p = 0; p < placement.partitions(); p++) {
-            ReplicaId replica = placement.replicaOf(p);
-            if (replica.nodeId().equals(identity.nodeId())) {
-                replies.add(sharding.entityRefFor(PartitionReplica.TYPE_KEY, replica.toString())
-                        .<Reply>ask(Wake::new, timeout).toCompletableFuture());
-            }
+        for (int p : table.partitionsOf(identity.nodeId())) {
+            replies.add(sharding.entityRefFor(PartitionReplica.TYPE_KEY, new ReplicaId(p, identity.nodeId()).toString())
+                    .<Reply>ask(Wake::new, timeout).toCompletableFuture());
         }
-        await(CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)), timeout, "starting the partitions");
+        awaitRunning(CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)), timeout,
+                "starting the partitions");
         int failed = 0;
         for (CompletableFuture<Reply> reply : replies) {
             Reply answer = reply.join();
@@ -228,6 +308,20 @@ public final class CoreCacheNode {
             }
         }
         return failed;
+    }
+
+    /**
+     * Waits for {@code future} like {@link #await}, but gives up as soon as the node shuts down (the cluster
+     * refused it), saying why.
+     */
+    private <T> T awaitRunning(CompletableFuture<T> future, Duration timeout, String what) {
+        CompletableFuture<Object> stopped = system.getWhenTerminated().toCompletableFuture().thenApply(done -> null);
+        await(CompletableFuture.anyOf(future, stopped), timeout, what);
+        if (!future.isDone()) {
+            throw new NodeStartException("the node shut down while " + what + ": "
+                    + refusal().orElse("it was stopped"));
+        }
+        return future.join();
     }
 
     private void registerShutdownTasks() {
@@ -269,6 +363,16 @@ public final class CoreCacheNode {
 
     public Router router() {
         return router;
+    }
+
+    /** This node's copy of the placement table. */
+    public Placement placement() {
+        return placement;
+    }
+
+    /** The cluster's nodes as this node sees them. */
+    public NodeLiveness liveness() {
+        return liveness;
     }
 
     /** Where Pekko Management answers ({@code /ready}, {@code /cluster/members}), with the port it bound. */

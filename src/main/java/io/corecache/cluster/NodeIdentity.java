@@ -3,11 +3,8 @@ package io.corecache.cluster;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -26,7 +23,7 @@ public record NodeIdentity(int format, String nodeId, int partitions, String eng
     static final String PARTITIONS_DIR = "partitions";
     private static final int FORMAT = 1;
     private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonFiles.JSON;
 
     /** Reads the identity of {@code dataDir}, creating it (and the directory) on first use. */
     public static NodeIdentity openOrCreate(Path dataDir, int partitions, String engine) {
@@ -53,19 +50,27 @@ public record NodeIdentity(int format, String nodeId, int partitions, String eng
      * partition. Refusing leaves the operator to restore node.json rather than silently hiding the data.
      */
     private static void refuseOrphanedData(Path dataDir, Path file) throws IOException {
+        if (holdsPartitionData(dataDir)) {
+            throw new NodeStartException("data directory " + dataDir.toAbsolutePath() + " holds partition data ("
+                    + dataDir.resolve(PARTITIONS_DIR).toAbsolutePath() + ") but no " + FILE + "; restore "
+                    + file.toAbsolutePath() + " from a backup, or use a new data directory");
+        }
+    }
+
+    /** True if any partition directory of {@code dataDir} holds files. */
+    static boolean holdsPartitionData(Path dataDir) throws IOException {
         Path partitionsDir = dataDir.resolve(PARTITIONS_DIR);
         if (!Files.isDirectory(partitionsDir)) {
-            return;
+            return false;
         }
         try (var partitionDirs = Files.list(partitionsDir)) {
             for (Path partitionDir : (Iterable<Path>) partitionDirs::iterator) {
                 if (holdsFiles(partitionDir)) {
-                    throw new NodeStartException("data directory " + dataDir.toAbsolutePath() + " holds partition data ("
-                            + partitionDir.toAbsolutePath() + ") but no " + FILE + "; restore " + file.toAbsolutePath()
-                            + " from a backup, or use a new data directory");
+                    return true;
                 }
             }
         }
+        return false;
     }
 
     /** A partition directory with anything in it; a stray file or an empty directory is no partition's data. */
@@ -125,17 +130,8 @@ public record NodeIdentity(int format, String nodeId, int partitions, String eng
         }
     }
 
-    /** Writes through a temporary file, fsynced and renamed, so a crash leaves the old file or the new one. */
     private void write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(FILE + ".tmp");
-        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        JsonFiles.writeAtomically(file, this);
     }
 
     private static String newNodeId() {

@@ -8,7 +8,9 @@ import io.corecache.engine.bitcask.BitcaskOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The {@code corecache} section of the configuration, read and checked once at start-up.
@@ -35,9 +37,12 @@ public record NodeSettings(
         long bitcaskMaxFileBytes,
         double bitcaskMergeDeadRatio,
         long bitcaskMergeMinDeadBytes,
-        Duration bitcaskMergeCheckEvery) {
+        Duration bitcaskMergeCheckEvery,
+        List<String> seeds,
+        int initialNodes) {
 
     static final Set<String> ENGINES = Set.of("bitcask", "lsm");
+    private static final Pattern SEED = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]\\s]+):[0-9]{1,5}");
 
     public static NodeSettings from(Config root) {
         try {
@@ -70,7 +75,9 @@ public record NodeSettings(
                     c.getBytes("bitcask.max-file-size"),
                     c.getDouble("bitcask.merge-dead-ratio"),
                     c.getBytes("bitcask.merge-min-dead-bytes"),
-                    c.getDuration("bitcask.merge-check-every"));
+                    c.getDuration("bitcask.merge-check-every"),
+                    List.copyOf(c.getStringList("cluster.seeds")),
+                    c.getInt("cluster.initial-nodes"));
             settings.check();
             return settings;
         } catch (ConfigException | IllegalArgumentException e) {
@@ -112,6 +119,12 @@ public record NodeSettings(
                 "corecache.bitcask.merge-dead-ratio must be in (0, 1], got " + bitcaskMergeDeadRatio);
         require(bitcaskMergeMinDeadBytes >= 0, "corecache.bitcask.merge-min-dead-bytes must not be negative");
         require(!bitcaskMergeCheckEvery.isNegative(), "corecache.bitcask.merge-check-every must not be negative");
+        for (String seed : seeds) {
+            require(SEED.matcher(seed).matches(), "corecache.cluster.seeds must be HOST:PORT addresses (IPv6 as "
+                    + "[::1]:PORT), got '" + seed + "'");
+        }
+        require(initialNodes >= 1 && initialNodes <= 1000, "corecache.cluster.initial-nodes must be 1..1000, got "
+                + initialNodes);
     }
 
     private static boolean positive(Duration duration) {
@@ -122,6 +135,11 @@ public record NodeSettings(
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** The Pekko addresses of the seed nodes, {@code pekko://corecache@HOST:PORT}. */
+    public List<String> seedNodeAddresses() {
+        return seeds.stream().map(seed -> "pekko://corecache@" + seed).toList();
     }
 
     /** Where partition {@code partition}'s engine keeps its files. */

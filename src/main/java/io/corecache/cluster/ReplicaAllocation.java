@@ -29,8 +29,22 @@ final class ReplicaAllocation extends ShardCoordinator.AbstractShardAllocationSt
         this.cluster = cluster;
     }
 
+    /** Every CoreCache node has this role. */
+    static final String CORECACHE_ROLE = "corecache";
+    private static final String NODE_ROLE_PREFIX = "node-";
+
     static String roleOf(String nodeId) {
-        return "node-" + nodeId;
+        return NODE_ROLE_PREFIX + nodeId;
+    }
+
+    /** The node id a member's {@code node-<id>} role names, or null if it has none. */
+    static String nodeIdOf(Member member) {
+        for (String role : member.getRoles()) {
+            if (role.startsWith(NODE_ROLE_PREFIX)) {
+                return role.substring(NODE_ROLE_PREFIX.length());
+            }
+        }
+        return null;
     }
 
     @Override
@@ -43,8 +57,14 @@ final class ReplicaAllocation extends ShardCoordinator.AbstractShardAllocationSt
             return Futures.failed(e);
         }
         String role = roleOf(replica.nodeId());
+        // Any member with the role will do, whatever its status: the role names the node, and the sharding
+        // coordinator's view of a node that just joined may still say Joining while its replicas are woken.
         for (Member member : cluster.state().getMembers()) {
-            if (member.status() == MemberStatus.up() && member.hasRole(role)) {
+            if (member.hasRole(role) && member.status() != MemberStatus.down() && member.status() != MemberStatus.exiting()
+                    && member.status() != MemberStatus.removed()) {
+                if (addressOf(requester).equals(member.address())) {
+                    return Futures.successful(requester);
+                }
                 for (ActorRef region : currentShardAllocations.keySet()) {
                     if (addressOf(region).equals(member.address())) {
                         return Futures.successful(region);
@@ -53,7 +73,7 @@ final class ReplicaAllocation extends ShardCoordinator.AbstractShardAllocationSt
             }
         }
         return Futures.failed(new IllegalStateException("node " + replica.nodeId() + " of replica " + shardId
-                + " is not up in the cluster"));
+                + " is not in the cluster"));
     }
 
     @Override

@@ -29,17 +29,19 @@ public final class Router {
     private final ReplicaHost host;
     private final Partitioner partitioner;
     private final Placement placement;
+    private final NodeLiveness liveness;
     private final Duration timeout;
     private final int maxInFlight;
     private final AtomicIntegerArray inFlight;
 
     Router(ClusterSharding sharding, Scheduler scheduler, ReplicaHost host, Partitioner partitioner,
-           Placement placement, NodeSettings settings) {
+           Placement placement, NodeLiveness liveness, NodeSettings settings) {
         this.sharding = sharding;
         this.scheduler = scheduler;
         this.host = host;
         this.partitioner = partitioner;
         this.placement = placement;
+        this.liveness = liveness;
         this.timeout = settings.requestTimeout();
         this.maxInFlight = settings.maxInFlightPerPartition();
         this.inFlight = new AtomicIntegerArray(partitioner.partitions());
@@ -53,6 +55,7 @@ public final class Router {
         return partitioner.partitionOf(key);
     }
 
+    /** The replica serving {@code partition}, or null while the cluster has not placed it. */
     public ReplicaId replicaOf(int partition) {
         return placement.replicaOf(partition);
     }
@@ -63,7 +66,8 @@ public final class Router {
      */
     public CompletionStage<Reply> get(byte[] key) {
         int partition = partitionOf(key);
-        DirectReads direct = placement.replicaOf(partition).nodeId().equals(host.identity().nodeId())
+        ReplicaId replica = placement.replicaOf(partition);
+        DirectReads direct = replica != null && replica.nodeId().equals(host.identity().nodeId())
                 ? host.directReads(partition) : null;
         Reply reply = direct == null ? null : direct.get(key);
         return reply != null ? CompletableFuture.completedFuture(reply)
@@ -75,21 +79,31 @@ public final class Router {
         return ask(partitionOf(key), command);
     }
 
-    /** Asks the replica of {@code partition}; fails with {@link PartitionUnavailableException} when it cannot. */
+    /**
+     * Asks the replica of {@code partition}; fails with {@link PartitionUnavailableException} when it cannot:
+     * at once when the partition is not placed yet or its node is not serving, so no request waits out its
+     * timeout for a node that is known to be gone.
+     */
     public CompletionStage<Reply> ask(int partition, Function<ActorRef<Reply>, Command> command) {
+        ReplicaId replica = placement.replicaOf(partition);
+        boolean local = replica != null && replica.nodeId().equals(host.identity().nodeId());
+        if (!local) {
+            PartitionUnavailableException unavailable = unavailable(partition, replica);
+            if (unavailable != null) {
+                return CompletableFuture.failedFuture(unavailable);
+            }
+        }
         if (inFlight.incrementAndGet(partition) > maxInFlight) {
             inFlight.decrementAndGet(partition);
             return CompletableFuture.failedFuture(new PartitionUnavailableException("overloaded", partition,
                     "partition " + partition + " has " + maxInFlight + " requests in flight; retry later"));
         }
-        ReplicaId replica = placement.replicaOf(partition);
         CompletionStage<Reply> reply;
         try {
-            ActorRef<Command> local = replica.nodeId().equals(host.identity().nodeId())
-                    ? host.runningReplica(partition) : null;
-            if (local != null) {
+            ActorRef<Command> running = local ? host.runningReplica(partition) : null;
+            if (running != null) {
                 // The replica runs here: tell it directly rather than through the shard region and shard.
-                reply = AskPattern.ask(local, command, timeout, scheduler);
+                reply = AskPattern.ask(running, command, timeout, scheduler);
             } else {
                 EntityRef<Command> ref = sharding.entityRefFor(PartitionReplica.TYPE_KEY, replica.toString());
                 reply = ref.ask(command, timeout);
@@ -108,6 +122,25 @@ public final class Router {
             }
             throw timeoutOrFailure(partition, replica, failure);
         }, Runnable::run);
+    }
+
+    /** Why a partition placed elsewhere cannot be asked now, or null if it can. */
+    private PartitionUnavailableException unavailable(int partition, ReplicaId replica) {
+        if (replica == null) {
+            return new PartitionUnavailableException("partition_unavailable", partition, "partition " + partition
+                    + " is not placed yet: the cluster's coordinator has not published its placement to this node");
+        }
+        NodeLiveness.NodeState node = liveness.node(replica.nodeId());
+        if (node == null) {
+            return new PartitionUnavailableException("partition_unavailable", partition, "partition " + partition
+                    + " is on node " + replica.nodeId() + ", which is not in the cluster");
+        }
+        if (!node.serving()) {
+            return new PartitionUnavailableException("partition_unavailable", partition, "partition " + partition
+                    + " is on node " + replica.nodeId() + " (" + node.address() + "), which is "
+                    + (node.reachable() ? node.status() : "unreachable"));
+        }
+        return null;
     }
 
     private RuntimeException timeoutOrFailure(int partition, ReplicaId replica, Throwable failure) {

@@ -1,5 +1,11 @@
 package io.corecache.api.http;
 
+import io.corecache.cluster.NodeLiveness;
+import io.corecache.cluster.PlacementTable;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.corecache.cluster.CoreCacheNode;
@@ -21,8 +27,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code GET /v1/cluster}: the node (identity, address, status), its partitions, and each partition's keys
- * and bytes. A partition that does not answer is listed with its error instead of failing the whole page,
+ * {@code GET /v1/cluster}: this node (identity, address, status), the cluster (its id, the coordinator's
+ * node), every node (address, status, reachability, partitions held), and each partition's node, keys and
+ * bytes. A partition that does not answer is listed with its error instead of failing the whole page,
  * since this page is what an operator opens when something is wrong.
  */
 final class ClusterRoutes extends AllDirectives {
@@ -48,6 +55,8 @@ final class ClusterRoutes extends AllDirectives {
         return CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new)).thenApply(done -> {
             ObjectNode body = Json.MAPPER.createObjectNode();
             body.set("node", nodeInfo());
+            body.set("cluster", clusterInfo());
+            body.set("nodes", nodesInfo());
             ArrayNode array = body.putArray("partitions");
             long keys = 0;
             long bytes = 0;
@@ -74,15 +83,53 @@ final class ClusterRoutes extends AllDirectives {
         info.put("durability", node.settings().durability().name().toLowerCase(java.util.Locale.ROOT));
         info.put("partitions", node.identity().partitions());
         info.put("created_at", node.identity().createdAt());
+        PlacementTable table = node.placement().table();
+        int held = table == null ? 0 : table.partitionsOf(node.identity().nodeId()).size();
+        info.put("holds_partitions", held);
+        if (table != null && held == 0) {
+            info.put("note", "this node joined an existing cluster and holds no partitions yet; it serves every "
+                    + "key by routing to the nodes that hold them (moving partitions comes with replication)");
+        }
         return info;
+    }
+
+    /** The cluster's identity, the placement's version and where the coordinator runs. */
+    private ObjectNode clusterInfo() {
+        PlacementTable table = node.placement().table();
+        ObjectNode info = Json.MAPPER.createObjectNode();
+        info.put("id", table == null ? null : table.clusterId());
+        info.put("placement_version", table == null ? 0 : table.version());
+        info.put("coordinator", node.placement().coordinatorNode());
+        return info;
+    }
+
+    /** Every node this one knows of: the members, and nodes the placement names that are not members now. */
+    private ArrayNode nodesInfo() {
+        PlacementTable table = node.placement().table();
+        Map<String, Integer> held = table == null ? Map.of() : table.partitionsPerNode();
+        Map<String, NodeLiveness.NodeState> members = node.liveness().nodes();
+        Set<String> ids = new TreeSet<>(members.keySet());
+        ids.addAll(held.keySet());
+        ArrayNode nodes = Json.MAPPER.createArrayNode();
+        for (String id : ids) {
+            NodeLiveness.NodeState state = members.get(id);
+            ObjectNode row = nodes.addObject();
+            row.put("id", id);
+            row.put("address", state == null ? null : state.address().toString());
+            row.put("status", state == null ? "absent" : state.status().toLowerCase(java.util.Locale.ROOT));
+            row.put("reachable", state != null && state.reachable());
+            row.put("partitions", held.getOrDefault(id, 0));
+            row.put("self", id.equals(node.identity().nodeId()));
+        }
+        return nodes;
     }
 
     private CompletionStage<ObjectNode> partitionRow(int partition) {
         ReplicaId replica = calls.router().replicaOf(partition);
         ObjectNode row = Json.MAPPER.createObjectNode();
         row.put("partition", partition);
-        row.put("replica", replica.toString());
-        row.put("node", replica.nodeId());
+        row.put("replica", replica == null ? null : replica.toString());
+        row.put("node", replica == null ? null : replica.nodeId());
         return calls.ask(partition, GetStats::new).handle((Reply reply, Throwable failure) -> {
             if (failure == null && reply instanceof PartitionStats stats) {
                 row.put("status", "serving");
