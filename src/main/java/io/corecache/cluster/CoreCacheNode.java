@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -104,13 +105,37 @@ public final class CoreCacheNode {
             throw new NodeStartException("the lsm engine is not available in this version yet; "
                     + "use corecache.engine = bitcask");
         }
+        boolean newDirectory = !Files.exists(settings.dataDir());
         // Lock first: two nodes started on one new directory must not both write an identity.
         DataDirLock lock = DataDirLock.acquire(settings.dataDir());
         try {
             return startLocked(settings, config, lock, readyWhenStarted);
         } catch (RuntimeException e) {
             lock.close();
+            if (newDirectory) {
+                forgetNewDirectory(settings.dataDir());
+            }
             throw e;
+        }
+    }
+
+    /**
+     * A start that failed on a directory it created (a cluster refused the node, a port was taken) leaves
+     * nothing behind, so trying again with other settings starts afresh. Only a directory without any
+     * partition data is removed.
+     */
+    private static void forgetNewDirectory(Path dataDir) {
+        try {
+            if (NodeIdentity.holdsPartitionData(dataDir)) {
+                return;
+            }
+            try (var paths = Files.walk(dataDir)) {
+                for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            log.warn("could not remove {} after the failed start: {}", dataDir.toAbsolutePath(), e.toString());
         }
     }
 

@@ -109,6 +109,25 @@ class ClusterFormationTest {
         }
     }
 
+    @Test
+    void aNodeWithAnotherPartitionCountIsRefusedAndLeavesNothingBehind() throws Exception {
+        startCluster(1);
+        int seedPort = nodes.get(0).system().address().getPort().get();
+        int port = freePort();
+        Path data = dir.resolve("other-p");
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("corecache.partitions", PARTITIONS * 2);
+        settings.put("pekko.remote.artery.canonical.port", port);
+        settings.put("corecache.cluster.seeds", List.of("127.0.0.1:" + seedPort, "127.0.0.1:" + port));
+        settings.put("corecache.startup-timeout", "60s");
+
+        NodeStartException refused = assertThrows(NodeStartException.class, () -> TestNodes.start(data, settings));
+
+        assertTrue(refused.getMessage().contains("partition count (" + PARTITIONS * 2 + ")"), refused.getMessage());
+        assertTrue(!java.nio.file.Files.exists(data), "the refused node's new data directory is gone");
+        assertEquals(1, nodes.get(0).liveness().nodes().size(), "the cluster still has only its own node");
+    }
+
     private void startCluster(int size) throws Exception {
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < size; i++) {
