@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
         description = "CoreCache: a distributed, replicated, persistent key-value store.",
         subcommands = {
                 ServerCommand.class,
+                ClusterCommand.class,
                 TortureCommand.class,
         },
         footer = {"", "Run 'corecache <command> --help' for a command's options."})

@@ -52,6 +52,8 @@ import java.util.concurrent.TimeoutException;
 public final class CoreCacheNode {
 
     private static final Logger log = LoggerFactory.getLogger(CoreCacheNode.class);
+    /** How long one attempt to wake a replica waits; recovery of a large partition may take several. */
+    private static final Duration WAKE_ATTEMPT = Duration.ofSeconds(10);
 
     private final ActorSystem<Void> system;
     private final NodeSettings settings;
@@ -317,9 +319,9 @@ public final class CoreCacheNode {
     /** Starts every partition the table gives this node; returns how many could not start. */
     private int wakePartitions(ClusterSharding sharding, PlacementTable table, Duration timeout) {
         List<CompletableFuture<Reply>> replies = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (int p : table.partitionsOf(identity.nodeId())) {
-            replies.add(sharding.entityRefFor(PartitionReplica.TYPE_KEY, new ReplicaId(p, identity.nodeId()).toString())
-                    .<Reply>ask(Wake::new, timeout).toCompletableFuture());
+            replies.add(wake(sharding, new ReplicaId(p, identity.nodeId()), deadline));
         }
         awaitRunning(CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)), timeout,
                 "starting the partitions");
@@ -333,6 +335,18 @@ public final class CoreCacheNode {
             }
         }
         return failed;
+    }
+
+    /**
+     * Wakes one replica, asking again until it answers or the deadline passes: a node restarted on the same
+     * address can see its first wake lost, sent while sharding still knew the shard at the dead incarnation.
+     * Waking is idempotent.
+     */
+    private static CompletableFuture<Reply> wake(ClusterSharding sharding, ReplicaId replica, long deadline) {
+        return sharding.entityRefFor(PartitionReplica.TYPE_KEY, replica.toString())
+                .<Reply>ask(Wake::new, WAKE_ATTEMPT).toCompletableFuture()
+                .exceptionallyCompose(failure -> System.nanoTime() < deadline
+                        ? wake(sharding, replica, deadline) : CompletableFuture.failedFuture(failure));
     }
 
     /**

@@ -10,10 +10,15 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.japi.function.Function;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sends a command to the replica of a partition and returns its reply: what every front (HTTP, RESP) uses.
@@ -33,6 +38,8 @@ public final class Router {
     private final Duration timeout;
     private final int maxInFlight;
     private final AtomicIntegerArray inFlight;
+    /** Requests sent (or read directly) by the node that holds their partition, for metrics. */
+    private final ConcurrentMap<String, LongAdder> routedTo = new ConcurrentHashMap<>();
 
     Router(ClusterSharding sharding, Scheduler scheduler, ReplicaHost host, Partitioner partitioner,
            Placement placement, NodeLiveness liveness, NodeSettings settings) {
@@ -70,8 +77,11 @@ public final class Router {
         DirectReads direct = replica != null && replica.nodeId().equals(host.identity().nodeId())
                 ? host.directReads(partition) : null;
         Reply reply = direct == null ? null : direct.get(key);
-        return reply != null ? CompletableFuture.completedFuture(reply)
-                : ask(partition, replyTo -> new ReplicaProtocol.Get(key, replyTo));
+        if (reply != null) {
+            routed(replica);
+            return CompletableFuture.completedFuture(reply);
+        }
+        return ask(partition, replyTo -> new ReplicaProtocol.Get(key, replyTo));
     }
 
     /** Asks the replica of the key's partition. */
@@ -98,6 +108,7 @@ public final class Router {
             return CompletableFuture.failedFuture(new PartitionUnavailableException("overloaded", partition,
                     "partition " + partition + " has " + maxInFlight + " requests in flight; retry later"));
         }
+        routed(replica);
         CompletionStage<Reply> reply;
         try {
             ActorRef<Command> running = local ? host.runningReplica(partition) : null;
@@ -122,6 +133,17 @@ public final class Router {
             }
             throw timeoutOrFailure(partition, replica, failure);
         }, Runnable::run);
+    }
+
+    /** How many requests went to each node's replicas since this node started, by node id. */
+    public Map<String, Long> routedRequests() {
+        Map<String, Long> counts = new TreeMap<>();
+        routedTo.forEach((node, count) -> counts.put(node, count.sum()));
+        return counts;
+    }
+
+    private void routed(ReplicaId replica) {
+        routedTo.computeIfAbsent(replica.nodeId(), node -> new LongAdder()).increment();
     }
 
     /** Why a partition placed elsewhere cannot be asked now, or null if it can. */

@@ -1,15 +1,13 @@
 package io.corecache.api.http;
 
-import io.corecache.cluster.NodeLiveness;
-import io.corecache.cluster.PlacementTable;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.corecache.cluster.CoreCacheNode;
+import io.corecache.cluster.NodeLiveness;
+import io.corecache.cluster.PlacementTable;
+import io.corecache.cluster.ReplicaFailedException;
 import io.corecache.cluster.ReplicaId;
+import io.corecache.cluster.ReplicaProtocol.Failed;
 import io.corecache.cluster.ReplicaProtocol.GetStats;
 import io.corecache.cluster.ReplicaProtocol.PartitionStats;
 import io.corecache.cluster.ReplicaProtocol.Reply;
@@ -23,6 +21,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -130,7 +131,9 @@ final class ClusterRoutes extends AllDirectives {
         row.put("partition", partition);
         row.put("replica", replica == null ? null : replica.toString());
         row.put("node", replica == null ? null : replica.nodeId());
-        return calls.ask(partition, GetStats::new).handle((Reply reply, Throwable failure) -> {
+        // Asked of the router, not through the calls that answer requests: a partition that cannot tell its
+        // statistics is shown here, not counted as a refused request.
+        return calls.router().ask(partition, GetStats::new).handle((Reply reply, Throwable failure) -> {
             if (failure == null && reply instanceof PartitionStats stats) {
                 row.put("status", "serving");
                 row.put("keys", stats.keys());
@@ -139,7 +142,8 @@ final class ClusterRoutes extends AllDirectives {
                 row.put("files", stats.files());
                 row.put("revision", stats.revision());
             } else {
-                ApiError error = calls.toApiError(failure == null ? new IllegalStateException("no stats") : failure);
+                ApiError error = calls.describe(failure != null ? failure : reply instanceof Failed failed
+                        ? new ReplicaFailedException(partition, failed) : new IllegalStateException("no stats"));
                 row.put("status", "unavailable");
                 row.put("error", error.code());
                 row.put("message", error.getMessage());

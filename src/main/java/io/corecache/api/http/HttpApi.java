@@ -31,7 +31,7 @@ public final class HttpApi extends AllDirectives {
                 node.settings().retryAfter(), materializer);
         this.cluster = new ClusterRoutes(calls, node);
         this.seed = new SeedRoutes(calls, node.settings());
-        this.metrics = new HttpMetrics(node);
+        this.metrics = new HttpMetrics(node, calls::unavailableByReason);
     }
 
     public Route route() {

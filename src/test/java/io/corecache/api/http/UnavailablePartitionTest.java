@@ -56,6 +56,10 @@ class UnavailablePartitionTest extends NodeRouteTest {
         assertTrue(cluster.contains("\"status\":\"unavailable\""), cluster);
         // A scan needs every partition: it says which one failed rather than answering a partial range.
         api.run(HttpRequest.GET("/v1/kv")).assertStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
+
+        String metrics = api.run(HttpRequest.GET("/metrics")).entityString();
+        assertTrue(metrics.contains("corecache_partition_refusals_total{reason=\"partition_unavailable\"} 3.0"),
+                "the PUT, the GET and the scan counted by reason:\n" + metrics);
     }
 
     @Test

@@ -24,12 +24,14 @@ import scala.concurrent.Future;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
- * Request counts and latency histograms by route and status, engine statistics per partition, and the
- * JVM's metrics: {@code GET /metrics} in the Prometheus text format 0.0.4, written by the Prometheus Java
+ * Request counts and latency histograms by route and status, engine statistics per partition, routing in
+ * the cluster ({@link RoutingCollector}), and the JVM's metrics: {@code GET /metrics} in the Prometheus text format 0.0.4, written by the Prometheus Java
  * client.
  *
  * <p>Each instance has its own registry (several nodes may run in one JVM, each with its own API), except
@@ -49,8 +51,10 @@ public final class HttpMetrics extends AllDirectives {
     /** Scrapes run here: an engine's statistics take its lock, which a rollover may hold across an fsync. */
     private final Executor scrapeExecutor;
 
-    public HttpMetrics(CoreCacheNode node) {
+    /** @param unavailableByReason the 503s the API answered for partitions so far, by reason */
+    public HttpMetrics(CoreCacheNode node, Supplier<Map<String, Long>> unavailableByReason) {
         registry.register(new EngineStatsCollector(node.host(), node.settings().partitions()));
+        registry.register(new RoutingCollector(node, unavailableByReason));
         this.scrapeExecutor = node.system().dispatchers().lookup(DispatcherSelector.blocking());
     }
 

@@ -56,6 +56,20 @@ class MetricsRoutesTest extends NodeRouteTest {
     }
 
     @Test
+    void routingIsCountedByTargetNodeAndThePartitionsHostedAreShown() {
+        Map<String, String> self = Map.of("target_node", node.identity().nodeId());
+        MetricsScrape before = scrape();
+        api.run(HttpRequest.PUT("/v1/kv/routed").withEntity("v")).assertStatusCode(StatusCodes.CREATED);
+        api.run(HttpRequest.GET("/v1/kv/routed")).assertStatusCode(StatusCodes.OK);
+        MetricsScrape after = scrape();
+
+        assertEquals(before.valueOr0("corecache_routed_requests_total", self) + 2,
+                after.valueOr0("corecache_routed_requests_total", self));
+        assertEquals(node.settings().partitions(), after.valueOr0("corecache_partitions_hosted", Map.of()),
+                "a cluster of one hosts every partition");
+    }
+
+    @Test
     void aPutIsCountedUnderTheKeyTemplateWithItsMethodAndStatus() {
         Map<String, String> created = series("/v1/kv/{key}", "PUT", "201");
         Map<String, String> replaced = series("/v1/kv/{key}", "PUT", "200");
