@@ -1,0 +1,115 @@
+package io.corecache.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code bin/corecache cluster start --nodes 3} as a user runs it: three node processes form one cluster with
+ * the partitions spread over them, {@code status} shows it, any node serves any key, and {@code stop} ends
+ * every process.
+ */
+class LocalClusterIT {
+
+    @TempDir
+    Path dir;
+
+    private Path clusterDir;
+
+    @AfterEach
+    void stopWhatIsLeft() throws Exception {
+        if (clusterDir != null && Files.exists(clusterDir.resolve(LocalCluster.FILE))) {
+            run("cluster", "stop", "--dir", clusterDir.toString(), "--timeout", "20");
+        }
+    }
+
+    @Test
+    void startsAClusterOfThreeThatServesAnyKeyThroughAnyNodeAndStopsIt() throws Exception {
+        clusterDir = dir.resolve("cluster");
+        Result started = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            // Ports 8080+i+K, 25520+i+K, 8558+i+K: a random K keeps clear of other tests and a node on the defaults.
+            int offset = 3000 + ThreadLocalRandom.current().nextInt(20000);
+            started = run("cluster", "start", "--nodes", "3", "--dir", clusterDir.toString(), "--partitions", "6",
+                    "--port-offset", Integer.toString(offset), "--timeout", "150");
+            if (started.exit == 0 || !started.output.contains("is in use")) {
+                break;
+            }
+            Files.deleteIfExists(clusterDir.resolve(LocalCluster.FILE));
+        }
+        assertEquals(0, started.exit, started.output);
+        LocalCluster cluster = LocalCluster.require(clusterDir);
+        assertEquals(3, cluster.nodes().size());
+
+        Result status = run("cluster", "status", "--dir", clusterDir.toString());
+        assertEquals(0, status.exit, status.output);
+        assertTrue(status.output.contains("coordinator on n"), status.output);
+        long upWithTwo = status.output.lines().filter(line -> line.matches("node-[123] .* up +yes +2")).count();
+        assertEquals(3, upWithTwo, "three nodes up and reachable, two partitions each:\n" + status.output);
+
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String key = "key-" + i;
+            keys.add(key);
+            String node = cluster.nodes().get(i % 3).httpUrl();
+            HttpResponse<String> put = client.send(HttpRequest.newBuilder(URI.create(node + "/v1/kv/" + key))
+                    .PUT(HttpRequest.BodyPublishers.ofString("value-" + i)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, put.statusCode(), put.body());
+        }
+        for (LocalCluster.Node node : cluster.nodes()) {
+            for (int i = 0; i < keys.size(); i++) {
+                HttpResponse<String> get = client.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + "/v1/kv/"
+                        + keys.get(i))).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, get.statusCode(), get.body());
+                assertEquals("value-" + i, get.body());
+            }
+        }
+
+        Result stopped = run("cluster", "stop", "--dir", clusterDir.toString(), "--timeout", "30");
+        assertEquals(0, stopped.exit, stopped.output);
+        for (LocalCluster.Node node : cluster.nodes()) {
+            assertFalse(ProcessHandle.of(node.pid()).map(ProcessHandle::isAlive).orElse(false), node.name() + " ended");
+            assertTrue(Files.readString(Path.of(node.log())).contains("clean shutdown"), node.name() + " shut down cleanly");
+        }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(NodeProcess.repositoryRoot().resolve("bin/corecache").toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "cli", ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        builder.environment().put("CORECACHE_JAVA_OPTS", "-Xmx256m");
+        Process process = builder.start();
+        if (!process.waitFor(240, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("corecache " + String.join(" ", args) + " did not finish:\n"
+                    + Files.readString(out, StandardCharsets.UTF_8));
+        }
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+}
