@@ -44,8 +44,11 @@ import java.util.concurrent.TimeoutException;
  * through {@link #router()}.
  *
  * <p>Start-up order: check settings and the data directory (refusing a mismatch before touching anything),
- * start the actor system and join the cluster, start sharding, wake every local replica (each opens its
- * engine and recovers), then report ready. Shutdown (SIGTERM or {@link #stop()}) runs Pekko's coordinated
+ * start the actor system and join the cluster (static seeds; a node whose partition count differs is
+ * refused), start the placement keeper, the coordinator singleton and sharding, wait for the placement
+ * table (kept on disk, or the coordinator's for a new node), wake the replicas the table gives this node
+ * (each opens its engine and recovers), then report ready. A start that fails on a directory it created
+ * removes it. Shutdown (SIGTERM or {@link #stop()}) runs Pekko's coordinated
  * shutdown: the fronts stop accepting and drain first (their own tasks), then sharding stops every replica,
  * each syncing and closing its engine, and last the clean-shutdown marker is written.
  */
