@@ -9,8 +9,12 @@
 # measures what this machine's HTTP stack and wrk can do at all; the node's figures are read as a share of
 # it. Targets (issue 7): GET >= 0.6x nginx, PUT (interval) >= 0.4x nginx; sync is reported, not targeted.
 #
-# Usage: bench/http-wrk.sh [-t THREADS] [-c CONNECTIONS] [-d DURATION] [-w WARMUP] [-k KEYS]
-#   defaults: -t 2 -c 64 -d 20s -w 10s -k 10000
+# With -n N (N > 1) the same run also starts a local cluster of N nodes (bin/corecache cluster start,
+# durability interval) and spreads the same load over all of them: N wrk processes at once, one per node,
+# each with CONNECTIONS/N connections and one thread; their rates are summed (latency: the worst node's).
+#
+# Usage: bench/http-wrk.sh [-t THREADS] [-c CONNECTIONS] [-d DURATION] [-w WARMUP] [-k KEYS] [-n NODES]
+#   defaults: -t 2 -c 64 -d 20s -w 10s -k 10000 -n 1
 # Installs wrk and nginx with apt-get when they are missing. Starts nginx and the nodes on free loopback
 # ports with temporary directories, and stops and removes everything it started on exit, even on Ctrl-C.
 # Progress goes to stderr; the results, as markdown, to stdout.
@@ -21,13 +25,15 @@ connections=64
 duration=20s
 warmup=10s
 keys=10000
-while getopts "t:c:d:w:k:h" opt; do
+nodes=1
+while getopts "t:c:d:w:k:n:h" opt; do
   case "$opt" in
     t) threads="$OPTARG" ;;
     c) connections="$OPTARG" ;;
     d) duration="$OPTARG" ;;
     w) warmup="$OPTARG" ;;
     k) keys="$OPTARG" ;;
+    n) nodes="$OPTARG" ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d' >&2; exit 2 ;;
   esac
 done
@@ -65,8 +71,12 @@ stop_node() {
   fi
   node_pid=""
 }
+cluster_dir=""
 cleanup() {
   stop_node
+  if [ -n "$cluster_dir" ] && [ -f "$cluster_dir/cluster.json" ]; then
+    "$root/bin/corecache" cluster stop --dir "$cluster_dir" >/dev/null 2>&1 || true
+  fi
   if [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null; then
     kill -QUIT "$nginx_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
@@ -208,6 +218,55 @@ start_node sync
 run_wrk node-put-sync "$node_http" wrk-put.lua
 stop_node
 
+# ---- a local cluster, the load spread over its nodes ---------------------------------------------------------
+# run_wrk_spread NAME SCRIPT PORT...: one wrk per node at once (CONNECTIONS/N connections, one thread each);
+# keeps a BENCH-RESULT line with the summed rate, the worst latencies and the summed errors.
+run_wrk_spread() {
+  local name="$1" script="$2"; shift 2
+  local per=$(( connections / $# )) i=0 port
+  [ "$per" -ge 1 ] || per=1
+  say "$name: warm-up $warmup on $# nodes"
+  local pids=()
+  for port in "$@"; do
+    wrk -t1 -c"$per" -d"$warmup" -s "$bench_dir/$script" "http://127.0.0.1:$port" >/dev/null &
+    pids+=($!)
+  done
+  wait "${pids[@]}" # only the wrks: nginx runs in the background too
+  pids=()
+  say "$name: $# x wrk -t1 -c$per -d$duration --latency -s bench/$script"
+  for port in "$@"; do
+    wrk -t1 -c"$per" -d"$duration" --latency -s "$bench_dir/$script" "http://127.0.0.1:$port" >"$work/$name.$i.wrk" &
+    pids+=($!)
+    i=$((i + 1))
+  done
+  wait "${pids[@]}"
+  result[$name]="$(cat "$work/$name".*.wrk | grep '^BENCH-RESULT' | awk '
+    { for (f = 2; f <= NF; f++) { split($f, kv, "="); k = kv[1]; v = kv[2] + 0
+        if (k == "rps" || k == "requests" || k ~ /errors$/ || k == "timeouts") sum[k] += v
+        else if (v > worst[k]) worst[k] = v } }
+    END { printf "BENCH-RESULT rps=%.1f requests=%d p50_us=%d p90_us=%d p99_us=%d p999_us=%d max_us=%d ", sum["rps"],
+            sum["requests"], worst["p50_us"], worst["p90_us"], worst["p99_us"], worst["p999_us"], worst["max_us"]
+          printf "connect_errors=%d read_errors=%d write_errors=%d status_errors=%d timeouts=%d\n",
+            sum["connect_errors"], sum["read_errors"], sum["write_errors"], sum["status_errors"], sum["timeouts"] }')"
+  say "$name: ${result[$name]#BENCH-RESULT }"
+}
+
+if [ "$nodes" -gt 1 ]; then
+  cluster_dir="$work/cluster"
+  offset=$((2000 + RANDOM % 20000))
+  say "starting a local cluster of $nodes nodes (durability interval, ports offset $offset)"
+  CORECACHE_DURABILITY=interval "$root/bin/corecache" cluster start --nodes "$nodes" --dir "$cluster_dir" \
+    --port-offset "$offset" --timeout 300 >"$work/cluster-start.log" 2>&1 \
+    || { say "the cluster did not start:"; cat "$work/cluster-start.log" >&2; exit 1; }
+  cluster_ports=()
+  for i in $(seq 1 "$nodes"); do cluster_ports+=($((8080 + i + offset))); done
+  node_http="${cluster_ports[0]}"
+  preload
+  run_wrk_spread cluster-get wrk-get.lua "${cluster_ports[@]}"
+  run_wrk_spread cluster-put-interval wrk-put.lua "${cluster_ports[@]}"
+  "$root/bin/corecache" cluster stop --dir "$cluster_dir" >/dev/null 2>&1 || true
+fi
+
 # ---- report -------------------------------------------------------------------------------------------------
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -249,3 +308,7 @@ $(row "nginx, PUT" nginx-put nginx-put "")
 $(row "node, PUT interval" node-put-interval nginx-put 0.4)
 $(row "node, PUT sync" node-put-sync nginx-put "")
 EOF
+if [ "$nodes" -gt 1 ]; then
+  row "cluster of $nodes, GET (interval), load spread over the nodes" cluster-get nginx-get ""
+  row "cluster of $nodes, PUT interval, load spread over the nodes" cluster-put-interval nginx-put ""
+fi
