@@ -87,7 +87,7 @@ final class ServerCommand implements Callable<Integer> {
         try {
             binding = HttpServer.start(node);
         } catch (NodeStartException e) {
-            System.err.println("corecache: " + e.getMessage());
+            System.err.println("corecache: " + node.refusal().orElse(e.getMessage()));
             node.stop().toCompletableFuture().join();
             return Main.EXIT_ERROR;
         }

@@ -187,6 +187,12 @@ public final class CoreCacheNode {
         } catch (RuntimeException e) {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
+            // The cluster's refusal can come while any step of the start is under way, and that step then fails
+            // for a reason of no interest (an actor system shutting down): say why the cluster said no instead.
+            Optional<String> refused = refusalOf(system, identity);
+            if (refused.isPresent()) {
+                throw new NodeStartException(refused.get(), e);
+            }
             throw e;
         }
     }
@@ -278,6 +284,10 @@ public final class CoreCacheNode {
 
     /** Why the node was shut down by its cluster rather than by its operator, if it was. */
     public Optional<String> refusal() {
+        return refusalOf(system, identity);
+    }
+
+    private static Optional<String> refusalOf(ActorSystem<Void> system, NodeIdentity identity) {
         return CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().flatMap(reason -> {
             if (reason instanceof RefusedByCluster refused) {
                 return Optional.of(refused.why());

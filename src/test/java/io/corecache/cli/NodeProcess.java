@@ -27,18 +27,22 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #terminate()} sends SIGTERM ({@link Process#destroy()} on Unix) and {@link #kill()} SIGKILL
  * ({@link Process#destroyForcibly()}). {@link #close()} kills whatever is still running, so a failed test
  * leaves no node behind.
+ *
+ * <p>Public for the multi-JVM tests ({@code multi-jvm-tests/}, package {@code io.corecache.multijvm}), which
+ * start whole clusters of these with {@link #start(Path, List, Path, Map, int, int)}.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
     /** Longest a start may take on a loaded machine: a JVM, a cluster of one and 64 partitions. */
-    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Longest a SIGTERM may take; the node's own HTTP drain deadline is 10 s. */
-    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     /** Environment variables that change a node's settings; a test sets its own, never inherits them. */
     private static final List<String> SETTING_VARIABLES = List.of("CORECACHE_DATA", "CORECACHE_ENGINE",
             "CORECACHE_PARTITIONS", "CORECACHE_DURABILITY", "CORECACHE_HTTP", "CORECACHE_REMOTE",
-            "CORECACHE_MANAGEMENT", "CORECACHE_CONFIG", "CORECACHE_LOG_LEVEL");
+            "CORECACHE_MANAGEMENT", "CORECACHE_CONFIG", "CORECACHE_LOG_LEVEL", "CORECACHE_SEEDS",
+            "CORECACHE_INITIAL_NODES");
 
     private final Process process;
     private final Path log;
@@ -53,7 +57,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** The repository: the launcher and the jar the build just packaged. */
-    static Path repositoryRoot() {
+    public static Path repositoryRoot() {
         try {
             // target/test-classes -> the repository
             Path classes = Path.of(NodeProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -78,6 +82,15 @@ final class NodeProcess implements AutoCloseable {
                 "--remote", "127.0.0.1:" + ports[1],
                 "--management", "127.0.0.1:" + ports[2]);
         return launch(dataDir.getParent(), args, log, environment, ports[0], ports[2]);
+    }
+
+    /**
+     * Starts {@code bin/corecache server ARGS} in {@code workDir} without waiting for it. The caller chose the
+     * ports in {@code serverArgs} and names the HTTP and management ones so {@link #awaitReady()} can watch them.
+     */
+    public static NodeProcess start(Path workDir, List<String> serverArgs, Path log, Map<String, String> environment,
+                                    int httpPort, int managementPort) {
+        return launch(workDir, serverArgs, log, environment, httpPort, managementPort);
     }
 
     /** Starts {@code bin/corecache server} with no arguments in {@code workDir}: the defaults. */
@@ -113,9 +126,14 @@ final class NodeProcess implements AutoCloseable {
      * reports ready a moment before its HTTP server is bound). Fails at once, quoting the log, if the
      * process ends first.
      */
-    NodeProcess awaitReady() {
+    public NodeProcess awaitReady() {
+        return awaitReady(START_TIMEOUT);
+    }
+
+    /** {@link #awaitReady()} with another deadline: a node of a forming cluster waits for its peers too. */
+    public NodeProcess awaitReady(Duration timeout) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         boolean ready = false;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -130,7 +148,7 @@ final class NodeProcess implements AutoCloseable {
             }
             pause(50);
         }
-        throw new AssertionError("the node was not ready after " + START_TIMEOUT.toSeconds() + " s:\n" + log());
+        throw new AssertionError("the node was not ready after " + timeout.toSeconds() + " s:\n" + log());
     }
 
     private boolean isReady(HttpClient client) {
@@ -156,24 +174,24 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Sends SIGTERM and returns the exit code once the process has ended. */
-    int terminate() {
+    public int terminate() {
         process.destroy();
         return awaitExit(STOP_TIMEOUT);
     }
 
     /** Sends SIGTERM and returns at once; see {@link #awaitExit}. */
-    void signalTerminate() {
+    public void signalTerminate() {
         process.destroy();
     }
 
     /** Sends SIGKILL and returns once the process has ended (its exit code is then 137). */
-    int kill() {
+    public int kill() {
         process.destroyForcibly();
         return awaitExit(STOP_TIMEOUT);
     }
 
     /** Waits for the process to end by itself (a refused start) and returns its exit code. */
-    int awaitExit(Duration timeout) {
+    public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 String sofar = log();
@@ -187,21 +205,21 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** The HTTP API's base address, {@code http://127.0.0.1:PORT}. */
-    URI http() {
+    public URI http() {
         return http;
     }
 
-    int httpPort() {
+    public int httpPort() {
         return http.getPort();
     }
 
     /** Everything the node has printed so far (its log goes to stderr). */
-    String log() {
+    public String log() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -225,7 +243,7 @@ final class NodeProcess implements AutoCloseable {
      * Ports the OS has just given out and taken back. Another process could take one before the node binds
      * it; that is rare on loopback, and the node then fails to start with a message that says so.
      */
-    static int[] freePorts(int count) {
+    public static int[] freePorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
@@ -249,7 +267,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** True if nothing listens on 127.0.0.1:{@code port} right now. */
-    static boolean isFree(int port) {
+    public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             return true;
         } catch (IOException e) {
