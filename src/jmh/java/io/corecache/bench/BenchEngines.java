@@ -6,6 +6,7 @@ import io.corecache.engine.bitcask.BitcaskEngine;
 import io.corecache.engine.bitcask.BitcaskOptions;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Opens an engine by the name the benchmarks' {@code engine} parameter uses. Adding an engine is one
@@ -16,6 +17,9 @@ final class BenchEngines {
 
     private BenchEngines() {
     }
+
+    /** Every engine {@link #open} knows, in the order reports list them. */
+    static final List<String> NAMES = List.of("bitcask", "rocksdb");
 
     /** Opens a new store in the empty directory {@code dir}. */
     static BenchEngine open(String name, Path dir, Durability durability) {
