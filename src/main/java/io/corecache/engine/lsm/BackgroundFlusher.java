@@ -3,7 +3,7 @@ package io.corecache.engine.lsm;
 import java.util.function.BooleanSupplier;
 
 /**
- * The single daemon thread that flushes frozen memtables (and, once compaction lands, starts it). It sleeps
+ * The single daemon thread that flushes frozen memtables, and compacts between flushes. It sleeps
  * until {@link #wake()}d, then runs the engine's flush step until the step says there is nothing more to do.
  * {@link #close()} lets a flush in progress finish, then stops the thread.
  */

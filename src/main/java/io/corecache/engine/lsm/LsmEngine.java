@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -48,8 +49,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       version holding the new table before it drops the frozen memtable, so a reader that missed the
  *       memtable sees the table; one that sees both reads the same entries twice, which is harmless.</li>
  *   <li>The flusher ({@link BackgroundFlusher}) and a restore hold {@link #maintenance}, so a restore never
- *       meets a flush half done. Compaction (another class) will log its edits through
- *       {@link #installCompaction}, which deletes the tables it removes once no pinned version holds them.</li>
+ *       meets a flush half done. Compaction runs on the flusher thread between flushes ({@link #maybeCompact})
+ *       and logs its edits through {@link #installCompaction}, which deletes the tables it removes once no
+ *       pinned version holds them. A reader whose snapshot is older than a compaction installed after it took
+ *       the snapshot takes a fresh one ({@link #compactionHorizon}).</li>
  *   <li>A failed log append or fsync, or a failed flush, fails the engine: every later write throws
  *       {@link StorageException} until a reopen replays the logs. Reads go on working.</li>
  * </ul>
@@ -57,6 +60,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class LsmEngine implements StorageEngine {
 
     private static final Logger log = LoggerFactory.getLogger(LsmEngine.class);
+
+    /** What a read answers when its snapshot is older than a compaction installed meanwhile: try again. */
+    private static final InternalEntry STALE = InternalEntry.delete(new byte[]{0}, 0, 0, 0);
 
     /** Entries per log record when a restore loads a checkpoint. */
     private static final int RESTORE_CHUNK = 1024;
@@ -91,8 +97,19 @@ public final class LsmEngine implements StorageEngine {
     private volatile boolean closed;
     /** True from the start of a restore until it succeeds: reads see nothing rather than a partial state. */
     private volatile boolean restoring;
-    /** Set by compaction once it runs; until then level 0 only grows, so its write limits stay off. */
-    private volatile boolean compactionRuns;
+    /** Compaction keeps level 0 small, so its write limits apply (WriteThrottle can also run without it). */
+    private final boolean compactionRuns;
+    private final CompactionPicker compactionPicker;
+    private final CompactionJob compactionJob;
+    private final CompactionStats compactionStats = new CompactionStats();
+    /** Per level, the last key compacted: the next compaction of that level starts after it. Flusher thread only. */
+    private final byte[][] compactPointers = new byte[Version.LEVELS][];
+    /**
+     * The highest snapshot any installed compaction dropped versions below: a reader whose snapshot is older
+     * may miss a version it should see in a version installed since, so it takes a fresh snapshot instead
+     * (docs/lsm.md, "Compaction"). Raised before the compaction's version is installed.
+     */
+    private volatile long compactionHorizon;
 
     // Written only by the head of the write queue (volatile for stats(), which reads its position).
     private volatile WalWriter wal;
@@ -108,6 +125,10 @@ public final class LsmEngine implements StorageEngine {
         this.blockCache = new BlockCache(options.blockCacheBytes());
         this.tables = new TableCache(dir, fileOps, blockCache);
         this.throttle = new WriteThrottle(options);
+        this.compactionPicker = new CompactionPicker(options.compaction());
+        this.compactionJob = new CompactionJob(fileOps, dir, options.compaction(), options.tableOptions(),
+                () -> manifest.versions().newFileNumber());
+        this.compactionRuns = true;
         recover();
         this.flusher = new BackgroundFlusher("lsm-flush-" + dir.getFileName(), this::flushOldest);
     }
@@ -191,12 +212,18 @@ public final class LsmEngine implements StorageEngine {
             return null;
         }
         long now = clock.millis();
-        InternalEntry newest = newest(key, visible.sequence());
+        InternalEntry newest;
+        do {
+            newest = newest(key, visible.sequence());
+        } while (newest == STALE);
         Versioned version = newest == null ? null : newest.toVersioned();
         return version == null || version.isExpiredAt(now) ? null : version;
     }
 
-    /** The newest version of {@code key} at or below {@code snapshot}, tombstones included, or null. */
+    /**
+     * The newest version of {@code key} at or below {@code snapshot}, tombstones included, or null; or
+     * {@link #STALE} when a compaction installed since the snapshot was taken may have dropped what it sees.
+     */
     private InternalEntry newest(byte[] key, long snapshot) {
         for (Memtable memtable : memtables.newestFirst()) {
             InternalEntry entry = memtable.get(key, snapshot);
@@ -206,6 +233,9 @@ public final class LsmEngine implements StorageEngine {
         }
         VersionSet.Pin pin = manifest.versions().pin();
         try {
+            if (compactionHorizon > snapshot) {
+                return STALE;
+            }
             Version version = pin.version();
             for (int level = 0; level < Version.LEVELS; level++) {
                 for (TableFile table : version.tablesForKey(level, key)) {
@@ -230,9 +260,14 @@ public final class LsmEngine implements StorageEngine {
         if (restoring) {
             return new LsmCursor(List.<Entry>of().iterator(), 0, () -> { });
         }
-        return scanAt(visible.sequence(), start, end, limit);
+        RangeCursor cursor;
+        do {
+            cursor = scanAt(visible.sequence(), start, end, limit);
+        } while (cursor == null);
+        return cursor;
     }
 
+    /** A cursor at {@code snapshot}, or null when a compaction installed since then makes it stale. */
     private RangeCursor scanAt(long snapshot, byte[] start, byte[] end, int limit) {
         byte[] from = start == null || start.length == 0 ? null : start;
         List<Iterator<InternalEntry>> sources = new ArrayList<>();
@@ -241,6 +276,10 @@ public final class LsmEngine implements StorageEngine {
         }
         VersionSet.Pin pin = manifest.versions().pin();
         try {
+            if (compactionHorizon > snapshot) {
+                release(pin);
+                return null;
+            }
             Version version = pin.version();
             for (int level = 0; level < Version.LEVELS; level++) {
                 for (TableFile table : version.overlapping(level, from, end)) {
@@ -536,12 +575,26 @@ public final class LsmEngine implements StorageEngine {
     // ------------------------------------------------------------------------------ compaction (the seam)
 
     /**
-     * Called by the flusher after each flush, holding {@link #maintenance}. Compaction is not written yet
-     * (the Compaction* classes will pick inputs from {@code manifest.versions().current()}, write outputs
-     * with new file numbers, and hand the edit to {@link #installCompaction}); until then level 0 only grows.
+     * Called by the flusher after each flush, holding {@link #maintenance}: runs compactions until the tree
+     * needs none, or a frozen memtable waits (flushing it comes first: writers may be waiting on it; the
+     * next flush resumes compaction). Versions newer than the oldest snapshot are kept: that is the visible
+     * sequence now, since a reader with an older one retries ({@link #compactionHorizon}).
      */
     private void maybeCompact() {
-        // Deliberately empty until compaction lands.
+        while (memtables.immutables().isEmpty() && !closed) {
+            Version current = manifest.versions().current();
+            Optional<Compaction> picked = compactionPicker.pick(current, compactPointers);
+            if (picked.isEmpty()) {
+                return;
+            }
+            Compaction compaction = picked.get();
+            long horizon = visible.sequence();
+            CompactionJob.Result result = compactionJob.run(compaction, current, horizon, clock.millis());
+            compactionHorizon = Math.max(compactionHorizon, horizon);
+            installCompaction(result.edit(), result.bytesWritten());
+            compactPointers[compaction.level()] = compaction.nextCompactPointer();
+            compactionStats.record(result);
+        }
     }
 
     /**
@@ -562,11 +615,6 @@ public final class LsmEngine implements StorageEngine {
         }
         deleteObsoleteTables();
         return version;
-    }
-
-    /** Turns the level-0 write limits on: called once compaction runs, so level 0 no longer only grows. */
-    void compactionRuns(boolean runs) {
-        this.compactionRuns = runs;
     }
 
     /** Closes and deletes obsolete tables no version holds any more. */
@@ -618,9 +666,14 @@ public final class LsmEngine implements StorageEngine {
     @Override
     public long checkpoint(OutputStream out) {
         checkOpen();
-        ReadPoint point = visible;
+        ReadPoint point;
+        RangeCursor snapshot;
+        do {
+            point = visible;
+            snapshot = restoring ? scan(null, null, 0) : scanAt(point.sequence(), null, null, Integer.MAX_VALUE);
+        } while (snapshot == null);
         CheckpointWriter writer = new CheckpointWriter(out);
-        try (RangeCursor cursor = restoring ? scan(null, null, 0) : scanAt(point.sequence(), null, null, Integer.MAX_VALUE)) {
+        try (RangeCursor cursor = snapshot) {
             while (cursor.hasNext()) {
                 writer.write(cursor.next());
             }

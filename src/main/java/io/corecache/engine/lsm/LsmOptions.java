@@ -14,9 +14,11 @@ import io.corecache.engine.InvalidArgumentException;
  * @param blockBytes            target size of a table's data blocks
  * @param level0SlowdownTables  level-0 tables past which each write is delayed a little
  * @param level0StopTables      level-0 tables at which writers wait for compaction
+ * @param compaction            when and how tables are compacted (level targets, table size)
  */
 public record LsmOptions(EngineOptions engine, long memtableBytes, int maxImmutableMemtables, long blockCacheBytes,
-                         int bloomBitsPerKey, int blockBytes, int level0SlowdownTables, int level0StopTables) {
+                         int bloomBitsPerKey, int blockBytes, int level0SlowdownTables, int level0StopTables,
+                         CompactionPolicy compaction) {
 
     public static final long MIN_MEMTABLE_BYTES = 4L << 10;
 
@@ -40,6 +42,9 @@ public record LsmOptions(EngineOptions engine, long memtableBytes, int maxImmuta
         if (blockBytes < 256 || blockBytes > (1 << 20)) {
             throw new InvalidArgumentException("bad_option", "block size must be 256 B..1 MiB, got " + blockBytes);
         }
+        if (compaction == null) {
+            throw new InvalidArgumentException("bad_option", "a compaction policy is required");
+        }
         if (level0SlowdownTables < 1 || level0StopTables < level0SlowdownTables) {
             throw new InvalidArgumentException("bad_option", "level-0 limits need 1 <= slowdown <= stop, got "
                     + level0SlowdownTables + " and " + level0StopTables);
@@ -47,7 +52,8 @@ public record LsmOptions(EngineOptions engine, long memtableBytes, int maxImmuta
     }
 
     public static LsmOptions defaults() {
-        return new LsmOptions(EngineOptions.DEFAULT, 16L << 20, 2, 32L << 20, 10, 4096, 8, 12);
+        return new LsmOptions(EngineOptions.DEFAULT, 16L << 20, 2, 32L << 20, 10, 4096, 8, 12,
+                CompactionPolicy.DEFAULT);
     }
 
     /** What the table writer needs of these settings. */
@@ -57,36 +63,41 @@ public record LsmOptions(EngineOptions engine, long memtableBytes, int maxImmuta
 
     public LsmOptions withEngine(EngineOptions value) {
         return new LsmOptions(value, memtableBytes, maxImmutableMemtables, blockCacheBytes, bloomBitsPerKey,
-                blockBytes, level0SlowdownTables, level0StopTables);
+                blockBytes, level0SlowdownTables, level0StopTables, compaction);
     }
 
     public LsmOptions withMemtableBytes(long value) {
         return new LsmOptions(engine, value, maxImmutableMemtables, blockCacheBytes, bloomBitsPerKey,
-                blockBytes, level0SlowdownTables, level0StopTables);
+                blockBytes, level0SlowdownTables, level0StopTables, compaction);
     }
 
     public LsmOptions withMaxImmutableMemtables(int value) {
         return new LsmOptions(engine, memtableBytes, value, blockCacheBytes, bloomBitsPerKey,
-                blockBytes, level0SlowdownTables, level0StopTables);
+                blockBytes, level0SlowdownTables, level0StopTables, compaction);
     }
 
     public LsmOptions withBlockCacheBytes(long value) {
         return new LsmOptions(engine, memtableBytes, maxImmutableMemtables, value, bloomBitsPerKey,
-                blockBytes, level0SlowdownTables, level0StopTables);
+                blockBytes, level0SlowdownTables, level0StopTables, compaction);
     }
 
     public LsmOptions withBloomBitsPerKey(int value) {
         return new LsmOptions(engine, memtableBytes, maxImmutableMemtables, blockCacheBytes, value,
-                blockBytes, level0SlowdownTables, level0StopTables);
+                blockBytes, level0SlowdownTables, level0StopTables, compaction);
     }
 
     public LsmOptions withBlockBytes(int value) {
         return new LsmOptions(engine, memtableBytes, maxImmutableMemtables, blockCacheBytes, bloomBitsPerKey,
-                value, level0SlowdownTables, level0StopTables);
+                value, level0SlowdownTables, level0StopTables, compaction);
     }
 
     public LsmOptions withLevel0Limits(int slowdownTables, int stopTables) {
         return new LsmOptions(engine, memtableBytes, maxImmutableMemtables, blockCacheBytes, bloomBitsPerKey,
-                blockBytes, slowdownTables, stopTables);
+                blockBytes, slowdownTables, stopTables, compaction);
+    }
+
+    public LsmOptions withCompaction(CompactionPolicy value) {
+        return new LsmOptions(engine, memtableBytes, maxImmutableMemtables, blockCacheBytes, bloomBitsPerKey,
+                blockBytes, level0SlowdownTables, level0StopTables, value);
     }
 }
