@@ -35,6 +35,10 @@ final class ClusterStartCommand implements Callable<Integer> {
             + "setting corecache.partitions, 64)")
     Integer partitions;
 
+    @Option(names = "--engine", paramLabel = "bitcask|lsm", description = "storage engine of a new cluster's "
+            + "nodes (default: the setting corecache.engine, bitcask)")
+    String engine;
+
     @Option(names = "--port-offset", defaultValue = "0", paramLabel = "K", description = "node i listens on HTTP "
             + "8080+i+K, remoting 25520+i+K, management 8558+i+K (default ${DEFAULT-VALUE})")
     int portOffset;
@@ -59,6 +63,12 @@ final class ClusterStartCommand implements Callable<Integer> {
             planned.add(existing != null ? existing.nodes().get(i - 1) : LocalCluster.plan(dir, i, portOffset));
         }
         int partitionCount = existing != null ? existing.partitions() : partitions == null ? 0 : partitions;
+        // A restart keeps the engine the nodes were created with, so it needs no --engine again.
+        String nodeEngine = existing != null && existing.engine() != null ? existing.engine() : engine;
+        if (existing != null && engine != null && !engine.equals(nodeEngine)) {
+            throw new CommandFailure(dir.toAbsolutePath() + " holds a cluster on the " + nodeEngine
+                    + " engine; an engine is fixed when a node's data is created");
+        }
         String seeds = String.join(",", planned.stream().map(n -> "127.0.0.1:" + n.remotePort()).toList());
         List<LocalCluster.Node> started = new ArrayList<>();
         int launched = 0;
@@ -73,10 +83,10 @@ final class ClusterStartCommand implements Callable<Integer> {
                             + "stop what uses it or pass --port-offset");
                 }
             }
-            started.add(launch(node, seeds, partitionCount));
+            started.add(launch(node, seeds, partitionCount, nodeEngine));
             launched++;
         }
-        LocalCluster cluster = new LocalCluster(partitionCount, started);
+        LocalCluster cluster = new LocalCluster(partitionCount, nodeEngine, started);
         cluster.write(dir);
         if (launched == 0) {
             System.out.println("every node of " + dir.toAbsolutePath() + " is already running");
@@ -91,9 +101,10 @@ final class ClusterStartCommand implements Callable<Integer> {
 
     /**
      * Runs {@code corecache server} for {@code node} on this JVM and class path, detached, logging to its
-     * file; {@code partitionCount} 0 leaves the partition count to the settings.
+     * file; {@code partitionCount} 0 and {@code nodeEngine} null leave those to the settings.
      */
-    private LocalCluster.Node launch(LocalCluster.Node node, String seeds, int partitionCount) throws IOException {
+    private LocalCluster.Node launch(LocalCluster.Node node, String seeds, int partitionCount, String nodeEngine)
+            throws IOException {
         Path log = Path.of(node.log());
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
@@ -112,6 +123,9 @@ final class ClusterStartCommand implements Callable<Integer> {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         if (partitionCount != 0) {
             builder.environment().put("CORECACHE_PARTITIONS", Integer.toString(partitionCount));
+        }
+        if (nodeEngine != null) {
+            builder.environment().put("CORECACHE_ENGINE", nodeEngine);
         }
         Process process = builder.start();
         return new LocalCluster.Node(node.name(), process.pid(), node.httpPort(), node.remotePort(),

@@ -43,7 +43,7 @@ final class ClusterStopCommand implements Callable<Integer> {
         List<LocalCluster.Node> others = running.keySet().stream().filter(node -> leader.get() != node).toList();
         stop(others, running);
         stop(leader.stream().toList(), running);
-        new LocalCluster(cluster.partitions(), cluster.nodes().stream().map(LocalCluster.Node::stopped).toList())
+        new LocalCluster(cluster.partitions(), cluster.engine(), cluster.nodes().stream().map(LocalCluster.Node::stopped).toList())
                 .write(dir);
         return 0;
     }

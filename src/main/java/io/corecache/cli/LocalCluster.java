@@ -14,9 +14,10 @@ import java.util.Optional;
  * {@code status} and {@code stop} find the nodes again.
  *
  * <p>Node i (1-based) listens on HTTP 8080+i, remoting 25520+i and management 8558+i by default: beside a
- * single node's defaults (8080, 25520, 8558), never on them.
+ * single node's defaults (8080, 25520, 8558), never on them. {@code partitions} 0 and {@code engine} null
+ * leave those to the settings (a cluster.json written before the engine was recorded has none).
  */
-record LocalCluster(int partitions, List<Node> nodes) {
+record LocalCluster(int partitions, String engine, List<Node> nodes) {
 
     static final String FILE = "cluster.json";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -54,7 +54,7 @@ public final class TortureCommand implements java.util.concurrent.Callable<Integ
     CommandSpec spec;
 
     @Option(names = "--engine", defaultValue = "bitcask", paramLabel = "ENGINE",
-            description = "Engine to torture; only bitcask for now (default: ${DEFAULT-VALUE}).")
+            description = "Engine to torture: bitcask or lsm (default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(names = "--seconds", defaultValue = "60", paramLabel = "N",

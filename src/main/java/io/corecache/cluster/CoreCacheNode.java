@@ -106,10 +106,6 @@ public final class CoreCacheNode {
      */
     public static CoreCacheNode start(Config config, boolean readyWhenStarted) {
         NodeSettings settings = NodeSettings.from(config);
-        if (settings.engine().equals("lsm")) {
-            throw new NodeStartException("the lsm engine is not available in this version yet; "
-                    + "use corecache.engine = bitcask");
-        }
         boolean newDirectory = !Files.exists(settings.dataDir());
         // Lock first: two nodes started on one new directory must not both write an identity.
         DataDirLock lock = DataDirLock.acquire(settings.dataDir());

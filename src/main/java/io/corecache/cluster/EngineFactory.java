@@ -5,6 +5,8 @@ import io.corecache.engine.EngineOptions;
 import io.corecache.engine.StorageEngine;
 import io.corecache.engine.bitcask.BitcaskEngine;
 import io.corecache.engine.bitcask.BitcaskOptions;
+import io.corecache.engine.lsm.LsmEngine;
+import io.corecache.engine.lsm.LsmOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +39,10 @@ final class EngineFactory {
                     .withMaxFileBytes(settings.bitcaskMaxFileBytes())
                     .withMergeThresholds(settings.bitcaskMergeDeadRatio(), settings.bitcaskMergeMinDeadBytes())
                     .withMergeCheckEvery(settings.bitcaskMergeCheckEvery()));
+            case "lsm" -> LsmEngine.open(dir, LsmOptions.defaults()
+                    .withEngine(options)
+                    .withMemtableBytes(settings.lsmMemtableBytes())
+                    .withBlockCacheBytes(settings.lsmBlockCacheBytes()));
             default -> throw new NodeStartException("engine '" + settings.engine() + "' is not available");
         };
     }

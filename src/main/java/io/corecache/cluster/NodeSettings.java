@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.corecache.engine.Durability;
 import io.corecache.engine.Limits;
 import io.corecache.engine.bitcask.BitcaskOptions;
+import io.corecache.engine.lsm.LsmOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,8 @@ public record NodeSettings(
         double bitcaskMergeDeadRatio,
         long bitcaskMergeMinDeadBytes,
         Duration bitcaskMergeCheckEvery,
+        long lsmMemtableBytes,
+        long lsmBlockCacheBytes,
         List<String> seeds,
         int initialNodes) {
 
@@ -76,6 +79,8 @@ public record NodeSettings(
                     c.getDouble("bitcask.merge-dead-ratio"),
                     c.getBytes("bitcask.merge-min-dead-bytes"),
                     c.getDuration("bitcask.merge-check-every"),
+                    c.getBytes("lsm.memtable-size"),
+                    c.getBytes("lsm.block-cache-size"),
                     List.copyOf(c.getStringList("cluster.seeds")),
                     c.getInt("cluster.initial-nodes"));
             settings.check();
@@ -119,6 +124,9 @@ public record NodeSettings(
                 "corecache.bitcask.merge-dead-ratio must be in (0, 1], got " + bitcaskMergeDeadRatio);
         require(bitcaskMergeMinDeadBytes >= 0, "corecache.bitcask.merge-min-dead-bytes must not be negative");
         require(!bitcaskMergeCheckEvery.isNegative(), "corecache.bitcask.merge-check-every must not be negative");
+        require(lsmMemtableBytes >= LsmOptions.MIN_MEMTABLE_BYTES && lsmMemtableBytes <= LsmOptions.MAX_MEMTABLE_BYTES,
+                "corecache.lsm.memtable-size must be 4KiB..1GiB, got " + lsmMemtableBytes + " bytes");
+        require(lsmBlockCacheBytes >= 0, "corecache.lsm.block-cache-size must not be negative");
         for (String seed : seeds) {
             require(SEED.matcher(seed).matches(), "corecache.cluster.seeds must be HOST:PORT addresses (IPv6 as "
                     + "[::1]:PORT), got '" + seed + "'");

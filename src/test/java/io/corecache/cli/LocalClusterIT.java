@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code bin/corecache cluster start --nodes 3} as a user runs it: three node processes form one cluster with
- * the partitions spread over them, {@code status} shows it, any node serves any key, and {@code stop} ends
- * every process.
+ * {@code bin/corecache cluster start --nodes 3 --engine lsm} as a user runs it: three node processes form one
+ * cluster on the LSM engine with the partitions spread over them, {@code status} shows it, any node serves
+ * any key, and {@code stop} ends every process. (The multi-JVM cluster tests run on both engines.)
  */
 class LocalClusterIT {
 
@@ -42,13 +42,14 @@ class LocalClusterIT {
     }
 
     @Test
-    void startsAClusterOfThreeThatServesAnyKeyThroughAnyNodeAndStopsIt() throws Exception {
+    void startsAClusterOfThreeOnTheLsmEngineThatServesAnyKeyThroughAnyNodeAndStopsIt() throws Exception {
         clusterDir = dir.resolve("cluster");
         Result started = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             // Ports 8080+i+K, 25520+i+K, 8558+i+K: a random K keeps clear of other tests and a node on the defaults.
             int offset = 3000 + ThreadLocalRandom.current().nextInt(20000);
             started = run("cluster", "start", "--nodes", "3", "--dir", clusterDir.toString(), "--partitions", "6",
+                    "--engine", "lsm",
                     "--port-offset", Integer.toString(offset), "--timeout", "150");
             if (started.exit == 0 || !started.output.contains("is in use")) {
                 break;
@@ -66,6 +67,11 @@ class LocalClusterIT {
         assertEquals(3, upWithTwo, "three nodes up and reachable, two partitions each:\n" + status.output);
 
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (LocalCluster.Node node : cluster.nodes()) {
+            HttpResponse<String> described = client.send(HttpRequest.newBuilder(URI.create(node.httpUrl()
+                    + "/v1/cluster")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(described.body().contains("\"engine\":\"lsm\""), node.name() + ": " + described.body());
+        }
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             String key = "key-" + i;

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TortureIT {
 
-    private static final Pattern SUMMARY = Pattern.compile("torture engine=bitcask durability=sync crashes=(\\d+)"
+    private static final Pattern SUMMARY = Pattern.compile("torture engine=(bitcask|lsm) durability=sync crashes=(\\d+)"
             + " acked=(\\d+) verified=(\\d+) lost=(\\d+) corrupt=(\\d+)");
     private static final TortureWorkload WORKLOAD = new TortureWorkload(2, 10);
     private static final TortureStore STORE = new TortureStore("bitcask", Durability.SYNC, 1L << 20);
@@ -38,15 +38,25 @@ class TortureIT {
 
     @Test
     void tortureRefusesAnEngineItCannotOpen() {
-        Result result = run("torture", "--engine", "lsm", "--seconds", "1");
+        Result result = run("torture", "--engine", "rocksdb", "--seconds", "1");
 
         assertEquals(2, result.exitCode);
-        assertTrue(result.err.contains("engine 'lsm' is not available"), result.err);
+        assertTrue(result.err.contains("engine 'rocksdb' is not available for torture; available: bitcask, lsm"),
+                result.err);
     }
 
     @Test
-    void aShortTortureRunLosesNothingAcrossRepeatedKills(@TempDir Path tmp) {
-        Result result = run("torture", "--engine", "bitcask", "--seconds", "15", "--dir", tmp.resolve("run").toString(),
+    void aShortTortureRunOfBitcaskLosesNothingAcrossRepeatedKills(@TempDir Path tmp) {
+        assertShortRunLosesNothing("bitcask", tmp);
+    }
+
+    @Test
+    void aShortTortureRunOfTheLsmEngineLosesNothingAcrossRepeatedKills(@TempDir Path tmp) {
+        assertShortRunLosesNothing("lsm", tmp);
+    }
+
+    private static void assertShortRunLosesNothing(String engine, Path tmp) {
+        Result result = run("torture", "--engine", engine, "--seconds", "15", "--dir", tmp.resolve("run").toString(),
                 "--verbose");
         System.out.print(result.err + result.out); // the run's story, in the failsafe report
 
@@ -55,11 +65,12 @@ class TortureIT {
         Matcher summary = SUMMARY.matcher(lines.get(0));
         assertTrue(summary.matches(), lines.get(0));
         assertEquals(0, result.exitCode, result.out + result.err);
-        assertTrue(Long.parseLong(summary.group(1)) >= 2, "crashes: " + lines.get(0));
-        assertTrue(Long.parseLong(summary.group(2)) > 0, "acked: " + lines.get(0));
-        assertTrue(Long.parseLong(summary.group(3)) > 0, "verified: " + lines.get(0));
-        assertEquals("0", summary.group(4), "lost: " + result.err);
-        assertEquals("0", summary.group(5), "corrupt: " + result.err);
+        assertEquals(engine, summary.group(1), lines.get(0));
+        assertTrue(Long.parseLong(summary.group(2)) >= 2, "crashes: " + lines.get(0));
+        assertTrue(Long.parseLong(summary.group(3)) > 0, "acked: " + lines.get(0));
+        assertTrue(Long.parseLong(summary.group(4)) > 0, "verified: " + lines.get(0));
+        assertEquals("0", summary.group(5), "lost: " + result.err);
+        assertEquals("0", summary.group(6), "corrupt: " + result.err);
     }
 
     @Test

@@ -80,6 +80,9 @@ class NodeSettingsTest {
                 {"corecache.bitcask.merge-dead-ratio", 1.5},
                 {"corecache.bitcask.merge-min-dead-bytes", -1},
                 {"corecache.bitcask.merge-check-every", "-1s"},
+                {"corecache.lsm.memtable-size", "1KiB"},
+                {"corecache.lsm.memtable-size", "2GiB"},
+                {"corecache.lsm.block-cache-size", "-1"},
                 {"corecache.data-dir", ""},
         };
         for (Object[] setting : bad) {

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * seeds and spreads the partitions evenly; any node serves any key; a scan over 10,000 keys written through
  * different nodes returns every one in key order, paged and streamed; a node with another partition count is
  * refused. The tests share one cluster and only add keys under their own prefix, so their order does not
- * matter. Logs and data: {@code target/multi-jvm/ClusterFormationIT/}.
+ * matter. Logs and data: {@code target/multi-jvm/ClusterFormationIT-ENGINE/}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterFormationIT {

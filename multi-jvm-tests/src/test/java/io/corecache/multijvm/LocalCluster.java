@@ -31,6 +31,11 @@ final class LocalCluster implements AutoCloseable {
     static final Duration FORM_TIMEOUT = Duration.ofSeconds(150);
     /** Each node's heap: the machine is shared by three nodes, Maven and the test JVM. */
     static final String JAVA_OPTS = "-Xmx256m";
+    /**
+     * The storage engine every node runs: the build runs these tests once per engine (pom.xml, failsafe
+     * executions), so each cluster behaviour is shown on both.
+     */
+    static final String ENGINE = System.getProperty("corecache.it.engine", "bitcask");
 
     private final Path dir;
     private final int partitions;
@@ -44,9 +49,12 @@ final class LocalCluster implements AutoCloseable {
         this.seeds = seeds;
     }
 
-    /** A cluster of {@code size} members under {@code target/multi-jvm/NAME}, emptied first; nothing runs yet. */
+    /**
+     * A cluster of {@code size} members under {@code target/multi-jvm/NAME-ENGINE}, emptied first; nothing
+     * runs yet.
+     */
     static LocalCluster create(String name, int size, int partitions) {
-        Path dir = NodeProcess.repositoryRoot().resolve("target/multi-jvm").resolve(name);
+        Path dir = NodeProcess.repositoryRoot().resolve("target/multi-jvm").resolve(name + "-" + ENGINE);
         deleteRecursively(dir);
         try {
             Files.createDirectories(dir);
@@ -69,9 +77,10 @@ final class LocalCluster implements AutoCloseable {
         return new LocalCluster(dir, partitions, List.copyOf(members), seeds.toString());
     }
 
-    /** The environment a node of this cluster gets: its partition count and a small heap. */
+    /** The environment a node of this cluster gets: its partition count, its engine and a small heap. */
     static Map<String, String> environment(int partitions) {
-        return Map.of("CORECACHE_PARTITIONS", String.valueOf(partitions), "CORECACHE_JAVA_OPTS", JAVA_OPTS);
+        return Map.of("CORECACHE_PARTITIONS", String.valueOf(partitions), "CORECACHE_ENGINE", ENGINE,
+                "CORECACHE_JAVA_OPTS", JAVA_OPTS);
     }
 
     /** Starts every member at once and waits until they form one healthy cluster. */

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * keeps every acknowledged write and the placement.
  *
  * <p>The tests share one cluster; each starts by restarting whatever an earlier test left down and waiting
- * until the cluster is healthy. Logs and data: {@code target/multi-jvm/NodeFailureIT/} (one log per
+ * until the cluster is healthy. Logs and data: {@code target/multi-jvm/NodeFailureIT-ENGINE/} (one log per
  * incarnation, {@code nK-I.log}).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)

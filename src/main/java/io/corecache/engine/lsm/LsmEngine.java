@@ -48,11 +48,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>A reader takes the snapshot, then the {@link Memtables}, then pins the version. A flush installs the
  *       version holding the new table before it drops the frozen memtable, so a reader that missed the
  *       memtable sees the table; one that sees both reads the same entries twice, which is harmless.</li>
- *   <li>The flusher ({@link BackgroundFlusher}) and a restore hold {@link #maintenance}, so a restore never
- *       meets a flush half done. Compaction runs on the flusher thread between flushes ({@link #maybeCompact})
- *       and logs its edits through {@link #installCompaction}, which deletes the tables it removes once no
- *       pinned version holds them. A reader whose snapshot is older than a compaction installed after it took
- *       the snapshot takes a fresh one ({@link #compactionHorizon}).</li>
+ *   <li>Two background threads: the flusher and the compactor ({@link BackgroundWorker}). A flush holds
+ *       {@link #maintenance} throughout; a compaction holds {@link #compactionLock} throughout and
+ *       {@link #maintenance} only to log its edit ({@link #installCompaction}), so a long compaction never
+ *       holds up a flush, and writers never wait for one. A restore takes both (that order, as the compactor
+ *       does), so it never meets either half done. Removed tables are deleted once no pinned version holds
+ *       them. A reader whose snapshot is older than a compaction installed after it took the snapshot takes a
+ *       fresh one ({@link #compactionHorizon}).</li>
  *   <li>A failed log append or fsync, or a failed flush, fails the engine: every later write throws
  *       {@link StorageException} until a reopen replays the logs. Reads go on working.</li>
  * </ul>
@@ -81,9 +83,12 @@ public final class LsmEngine implements StorageEngine {
     private final WriteThrottle throttle;
     private final WriteQueue writeQueue = new WriteQueue();
     private final ReentrantLock maintenance = new ReentrantLock();
+    /** Held by the compactor for a whole compaction, and by a restore; taken before {@link #maintenance}. */
+    private final ReentrantLock compactionLock = new ReentrantLock();
     /** Guards changes of {@link #memtables} and signals flush progress to writers and {@link #flush()}. */
     private final Object flushMonitor = new Object();
-    private final BackgroundFlusher flusher;
+    private final BackgroundWorker flusher;
+    private final BackgroundWorker compactor;
     private final AtomicLong flushBytes = new AtomicLong();
     private final AtomicLong compactionBytes = new AtomicLong();
     private final AtomicLong compactions = new AtomicLong();
@@ -97,12 +102,10 @@ public final class LsmEngine implements StorageEngine {
     private volatile boolean closed;
     /** True from the start of a restore until it succeeds: reads see nothing rather than a partial state. */
     private volatile boolean restoring;
-    /** Compaction keeps level 0 small, so its write limits apply (WriteThrottle can also run without it). */
-    private final boolean compactionRuns;
     private final CompactionPicker compactionPicker;
     private final CompactionJob compactionJob;
     private final CompactionStats compactionStats = new CompactionStats();
-    /** Per level, the last key compacted: the next compaction of that level starts after it. Flusher thread only. */
+    /** Per level, the last key compacted: the next compaction of that level starts after it. Compactor only. */
     private final byte[][] compactPointers = new byte[Version.LEVELS][];
     /**
      * The highest snapshot any installed compaction dropped versions below: a reader whose snapshot is older
@@ -128,9 +131,10 @@ public final class LsmEngine implements StorageEngine {
         this.compactionPicker = new CompactionPicker(options.compaction());
         this.compactionJob = new CompactionJob(fileOps, dir, options.compaction(), options.tableOptions(),
                 () -> manifest.versions().newFileNumber());
-        this.compactionRuns = true;
         recover();
-        this.flusher = new BackgroundFlusher("lsm-flush-" + dir.getFileName(), this::flushOldest);
+        this.flusher = new BackgroundWorker("lsm-flush-" + dir.getFileName(), this::flushOldest);
+        this.compactor = new BackgroundWorker("lsm-compact-" + dir.getFileName(), this::compactOnce);
+        compactor.wake(); // the tree as opened may need it
     }
 
     /**
@@ -411,7 +415,7 @@ public final class LsmEngine implements StorageEngine {
             int level0 = manifest.versions().current().files(0).size();
             if (!paused) {
                 paused = true;
-                long pause = throttle.pauseNanos(now.immutables().size(), level0, compactionRuns);
+                long pause = throttle.pauseNanos(now.immutables().size(), level0);
                 if (pause > 0) {
                     LockSupport.parkNanos(pause);
                     continue;
@@ -420,8 +424,9 @@ public final class LsmEngine implements StorageEngine {
             if (now.active().approximateBytes() < options.memtableBytes()) {
                 return;
             }
-            if (throttle.mustWait(now.immutables().size(), level0, compactionRuns)) {
+            if (throttle.mustWait(now.immutables().size(), level0)) {
                 flusher.wake();
+                compactor.wake();
                 synchronized (flushMonitor) {
                     if (memtables == now && failure == null && !closed) {
                         waitForFlush();
@@ -443,9 +448,13 @@ public final class LsmEngine implements StorageEngine {
         try {
             long logNumber = manifest.versions().newFileNumber();
             WalWriter next = WalWriter.create(dir.resolve(LsmFiles.wal(logNumber)), options.engine());
-            WalWriter old = wal;
+            try {
+                wal.close(); // fsyncs it, before the new log is published: sync() relies on that order
+            } catch (StorageException e) {
+                next.close();
+                throw e;
+            }
             wal = next;
-            old.close();
             synchronized (flushMonitor) {
                 memtables = memtables.switchTo(logNumber, nextSequence - 1, visible.appliedRevision());
                 flushMonitor.notifyAll();
@@ -546,7 +555,7 @@ public final class LsmEngine implements StorageEngine {
                 flushMonitor.notifyAll();
             }
             deleteFlushedLog(oldest.log());
-            maybeCompact();
+            compactor.wake();
             return true;
         } catch (IOException | RuntimeException e) {
             StorageException error = e instanceof StorageException s ? s
@@ -575,32 +584,60 @@ public final class LsmEngine implements StorageEngine {
     // ------------------------------------------------------------------------------ compaction (the seam)
 
     /**
-     * Called by the flusher after each flush, holding {@link #maintenance}: runs compactions until the tree
-     * needs none, or a frozen memtable waits (flushing it comes first: writers may be waiting on it; the
-     * next flush resumes compaction). Versions newer than the oldest snapshot are kept: that is the visible
-     * sequence now, since a reader with an older one retries ({@link #compactionHorizon}).
+     * The compactor's step: runs one compaction if the tree needs one and returns whether it did (there
+     * may be more). Holds {@link #compactionLock} throughout but {@link #maintenance} only to install, so
+     * flushes go on meanwhile: they only add level-0 tables, newer than anything compacted, and leave alone
+     * the tables a compaction reads and the deeper levels it asks whether a tombstone may go. Versions
+     * newer than the oldest snapshot are kept: that is the visible sequence at the start, since a reader
+     * with an older one retries ({@link #compactionHorizon}). A failure fails the engine, as a failed
+     * flush does: what the disk holds is unknown until a reopen looks.
      */
-    private void maybeCompact() {
-        while (memtables.immutables().isEmpty() && !closed) {
+    private boolean compactOnce() {
+        compactionLock.lock();
+        try {
+            if (closed || restoring || failure != null) {
+                return false;
+            }
             Version current = manifest.versions().current();
             Optional<Compaction> picked = compactionPicker.pick(current, compactPointers);
             if (picked.isEmpty()) {
-                return;
+                return false;
             }
             Compaction compaction = picked.get();
             long horizon = visible.sequence();
             CompactionJob.Result result = compactionJob.run(compaction, current, horizon, clock.millis());
-            compactionHorizon = Math.max(compactionHorizon, horizon);
-            installCompaction(result.edit(), result.bytesWritten());
+            maintenance.lock();
+            try {
+                compactionHorizon = Math.max(compactionHorizon, horizon);
+                installCompaction(result.edit(), result.bytesWritten());
+            } finally {
+                maintenance.unlock();
+            }
             compactPointers[compaction.level()] = compaction.nextCompactPointer();
             compactionStats.record(result);
+            synchronized (flushMonitor) {
+                flushMonitor.notifyAll(); // writers waiting for level 0 to shrink
+            }
+            return true;
+        } catch (RuntimeException e) {
+            StorageException error = e instanceof StorageException s ? s
+                    : new StorageException("compaction failed in " + dir + ": " + e.getMessage(), e);
+            fail("a compaction failed", error);
+            log.error("{}: compaction failed; the engine takes no more writes until it is reopened: {}", dir,
+                    e.toString());
+            synchronized (flushMonitor) {
+                flushMonitor.notifyAll();
+            }
+            return false;
+        } finally {
+            compactionLock.unlock();
         }
     }
 
     /**
      * Logs a compaction's edit (tables removed and added), makes it current, counts its output bytes, and
      * deletes the removed tables once no pinned version holds them. Caller holds {@link #maintenance} (the
-     * flusher thread does, in {@link #maybeCompact}) and has fsynced the outputs and the directory.
+     * compactor does, in {@link #compactOnce}) and has fsynced the outputs and the directory.
      *
      * @return the new current version
      */
@@ -641,18 +678,19 @@ public final class LsmEngine implements StorageEngine {
 
     // -------------------------------------------------------------------------------------- durability
 
+    /**
+     * Makes every write acknowledged so far durable. It does not queue behind writers: logs older than the
+     * current one were fsynced when they were closed, which happens before the next one is published
+     * ({@link #switchMemtable}), so fsyncing the current log up to its end is enough.
+     */
     @Override
     public void sync() {
-        checkOpen();
-        writeQueue.exclusive(() -> {
-            checkWritable();
-            try {
-                wal.syncUpTo(wal.position());
-            } catch (StorageException e) {
-                throw fail("cannot fsync the write-ahead log", e);
-            }
-            return null;
-        });
+        checkWritable();
+        try {
+            wal.syncAppended();
+        } catch (StorageException e) {
+            throw fail("cannot fsync the write-ahead log", e);
+        }
     }
 
     @Override
@@ -710,6 +748,7 @@ public final class LsmEngine implements StorageEngine {
 
     /** Marks the restore, then deletes every table, log and manifest and starts an empty directory. */
     private void startAfresh() {
+        compactionLock.lock();
         maintenance.lock();
         try {
             Path marker = dir.resolve(LsmRecovery.RESTORING);
@@ -735,6 +774,7 @@ public final class LsmEngine implements StorageEngine {
             throw new StorageException("cannot start restoring into " + dir + ": " + e.getMessage(), e);
         } finally {
             maintenance.unlock();
+            compactionLock.unlock();
         }
     }
 
@@ -811,8 +851,9 @@ public final class LsmEngine implements StorageEngine {
     }
 
     /**
-     * Stops the flusher (letting a flush in progress finish), fsyncs the log and closes tables and the
-     * manifest. Frozen memtables not yet flushed stay in their logs, replayed at the next open.
+     * Stops the flusher and the compactor (letting a flush or compaction in progress finish), fsyncs the log
+     * and closes tables and the manifest. Frozen memtables not yet flushed stay in their logs, replayed at
+     * the next open.
      */
     @Override
     public void close() {
@@ -828,6 +869,7 @@ public final class LsmEngine implements StorageEngine {
             return null;
         });
         flusher.close();
+        compactor.close();
         for (AutoCloseable resource : new AutoCloseable[] {wal, tables, manifest}) {
             try {
                 resource.close();

@@ -21,12 +21,13 @@ public record LsmOptions(EngineOptions engine, long memtableBytes, int maxImmuta
                          CompactionPolicy compaction) {
 
     public static final long MIN_MEMTABLE_BYTES = 4L << 10;
+    public static final long MAX_MEMTABLE_BYTES = 1L << 30;
 
     public LsmOptions {
         if (engine == null) {
             throw new InvalidArgumentException("bad_option", "engine options are required");
         }
-        if (memtableBytes < MIN_MEMTABLE_BYTES || memtableBytes > (1L << 30)) {
+        if (memtableBytes < MIN_MEMTABLE_BYTES || memtableBytes > MAX_MEMTABLE_BYTES) {
             throw new InvalidArgumentException("bad_option", "memtable size must be 4 KiB..1 GiB, got " + memtableBytes);
         }
         if (maxImmutableMemtables < 1) {

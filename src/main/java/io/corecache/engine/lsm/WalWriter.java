@@ -205,6 +205,23 @@ final class WalWriter implements AutoCloseable {
     }
 
     /**
+     * Returns once everything appended so far is on disk. A writer closed meanwhile without a failure
+     * fsynced everything when it closed, so that counts as done.
+     *
+     * @throws StorageException if the writer failed, or the fsync fails (which fails it)
+     */
+    void syncAppended() {
+        try {
+            syncUpTo(appended);
+        } catch (StorageException e) {
+            if (closed && failure == null) {
+                return;
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Stops the background fsyncs, fsyncs what was appended and closes the file. A writer that has failed
      * is closed without an fsync and without throwing again (its failure was reported already). Closing
      * twice does nothing; any other call after close throws {@link StorageException}.

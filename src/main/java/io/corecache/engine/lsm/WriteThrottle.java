@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Soft limits: every immutable slot taken ({@code maxImmutableMemtables} frozen memtables waiting), or
  * level 0 at {@code level0SlowdownTables} or more. Hard limits: the memtable is full and no immutable slot
- * is free, or level 0 holds {@code level0StopTables}. The level-0 limits apply only once compaction runs
- * ({@code compactionRuns}): without it level 0 only grows, and a writer would wait for ever.
+ * is free, or level 0 holds {@code level0StopTables}. Compaction runs on its own thread, so level 0 always
+ * shrinks again and a writer waiting on it waits for a compaction, not for ever.
  */
 final class WriteThrottle {
 
@@ -29,19 +29,19 @@ final class WriteThrottle {
     }
 
     /** The pause before a group is written: 0, or 1 ms per step of backlog past the soft limits, at most 4 ms. */
-    long pauseNanos(int immutables, int level0Tables, boolean compactionRuns) {
+    long pauseNanos(int immutables, int level0Tables) {
         long steps = 0;
         if (immutables >= maxImmutables) {
             steps += immutables - maxImmutables + 1;
         }
-        if (compactionRuns && level0Tables >= level0Slowdown) {
+        if (level0Tables >= level0Slowdown) {
             steps += level0Tables - level0Slowdown + 1;
         }
         return Math.min(MAX_PAUSE_NANOS, steps * STEP_NANOS);
     }
 
     /** Whether a writer that needs a new memtable must wait for a flush or compaction first. */
-    boolean mustWait(int immutables, int level0Tables, boolean compactionRuns) {
-        return immutables >= maxImmutables || (compactionRuns && level0Tables >= level0Stop);
+    boolean mustWait(int immutables, int level0Tables) {
+        return immutables >= maxImmutables || level0Tables >= level0Stop;
     }
 }

@@ -23,7 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the LSM engine adds to the contract: filters spare reads, flushes run beside writers, stats. */
+/**
+ * What the LSM engine adds to the contract: filters spare reads, flushes run beside writers and beside
+ * compaction, stats.
+ */
 class LsmEngineTest {
 
     @TempDir
@@ -111,6 +114,50 @@ class LsmEngineTest {
             assertTrue(sawProgress.get(), "the writer completed 200 puts while the flush was writing its table");
             // At least the flush's table; the writer's puts may fill the memtable and flush again meanwhile.
             assertTrue(engine.lsmStats().levelFiles()[0] >= 1, "the flush wrote a level-0 table");
+        }
+    }
+
+    @Test
+    void aFlushCompletesWhileACompactionIsHeldUp() throws Exception {
+        FaultyFileOps faulty = new FaultyFileOps(FileOps.DEFAULT, Metadata.IMMEDIATE, 1);
+        CountDownLatch compactionStarted = new CountDownLatch(1);
+        CountDownLatch releaseCompaction = new CountDownLatch(1);
+        // The compactor's first table write waits (at most 30 s) until the test lets it go.
+        faulty.beforeEach((op, path) -> {
+            if (op == Op.CREATE && Thread.currentThread().getName().startsWith("lsm-compact")
+                    && compactionStarted.getCount() > 0) {
+                compactionStarted.countDown();
+                try {
+                    releaseCompaction.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        LsmOptions options = options(faulty).withCompaction(CompactionPolicy.DEFAULT.withLevel0CompactionTrigger(2));
+        try (LsmEngine engine = LsmEngine.open(dir, options)) {
+            for (int table = 0; table < 2; table++) {
+                for (int i = 0; i < 100; i++) {
+                    engine.put(b("key-" + i), b("v" + table), table * 100 + i + 1);
+                }
+                engine.flush();
+            }
+            assertTrue(compactionStarted.await(10, TimeUnit.SECONDS), "two level-0 tables start a compaction");
+            try {
+                engine.put(b("after"), b("written while compacting"), 1_000);
+                engine.flush(); // would wait for the compaction if the two shared a thread
+                assertEquals(3, engine.lsmStats().levelFiles()[0], "the new table joined level 0 meanwhile");
+            } finally {
+                releaseCompaction.countDown();
+            }
+            for (int attempt = 0; attempt < 1_000 && engine.lsmStats().levelFiles()[0] > 1; attempt++) {
+                Thread.sleep(10);
+            }
+            LsmStats stats = engine.lsmStats();
+            assertEquals(1, stats.levelFiles()[0], "the compaction finished and left the newest table: " + stats);
+            assertTrue(stats.levelFiles()[1] >= 1, "its output is in level 1: " + stats);
+            assertArrayEquals(b("v1"), engine.get(b("key-7")).value());
+            assertArrayEquals(b("written while compacting"), engine.get(b("after")).value());
         }
     }
 

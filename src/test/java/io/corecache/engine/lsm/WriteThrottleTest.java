@@ -14,28 +14,22 @@ class WriteThrottleTest {
 
     @Test
     void noPauseWhileThereIsRoom() {
-        assertEquals(0, throttle.pauseNanos(1, 7, true));
-        assertFalse(throttle.mustWait(1, 11, true));
+        assertEquals(0, throttle.pauseNanos(1, 7));
+        assertFalse(throttle.mustWait(1, 11));
     }
 
     @Test
     void thePauseGrowsWithTheBacklogUpToACap() {
         long one = TimeUnit.MILLISECONDS.toNanos(1);
-        assertEquals(one, throttle.pauseNanos(2, 0, true));
-        assertEquals(one, throttle.pauseNanos(0, 8, true));
-        assertEquals(3 * one, throttle.pauseNanos(0, 10, true));
-        assertEquals(WriteThrottle.MAX_PAUSE_NANOS, throttle.pauseNanos(2, 11, true));
+        assertEquals(one, throttle.pauseNanos(2, 0));
+        assertEquals(one, throttle.pauseNanos(0, 8));
+        assertEquals(3 * one, throttle.pauseNanos(0, 10));
+        assertEquals(WriteThrottle.MAX_PAUSE_NANOS, throttle.pauseNanos(2, 11));
     }
 
     @Test
     void writersWaitOnlyPastTheHardLimits() {
-        assertTrue(throttle.mustWait(2, 0, true));
-        assertTrue(throttle.mustWait(0, 12, true));
-    }
-
-    @Test
-    void levelZeroLimitsAreOffUntilCompactionRuns() {
-        assertEquals(0, throttle.pauseNanos(0, 100, false));
-        assertFalse(throttle.mustWait(0, 100, false));
+        assertTrue(throttle.mustWait(2, 0));
+        assertTrue(throttle.mustWait(0, 12));
     }
 }

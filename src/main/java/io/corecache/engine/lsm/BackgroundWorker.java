@@ -3,27 +3,27 @@ package io.corecache.engine.lsm;
 import java.util.function.BooleanSupplier;
 
 /**
- * The single daemon thread that flushes frozen memtables, and compacts between flushes. It sleeps
- * until {@link #wake()}d, then runs the engine's flush step until the step says there is nothing more to do.
- * {@link #close()} lets a flush in progress finish, then stops the thread.
+ * A daemon thread that runs one kind of the engine's background work: flushing frozen memtables, or
+ * compacting. It sleeps until {@link #wake()}d, then runs its step until the step says there is nothing
+ * more to do. {@link #close()} lets a step in progress finish, then stops the thread.
  */
-final class BackgroundFlusher implements AutoCloseable {
+final class BackgroundWorker implements AutoCloseable {
 
     private final Thread thread;
-    private final BooleanSupplier flushOne;
+    private final BooleanSupplier step;
     // Guarded by "this".
     private boolean wanted;
     private boolean stopping;
 
-    /** @param flushOne flushes one memtable; returns whether there may be more work */
-    BackgroundFlusher(String name, BooleanSupplier flushOne) {
-        this.flushOne = flushOne;
+    /** @param step does one piece of work (one flush, one compaction); returns whether there may be more */
+    BackgroundWorker(String name, BooleanSupplier step) {
+        this.step = step;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Asks for a flush pass soon. */
+    /** Asks for a pass soon. */
     synchronized void wake() {
         wanted = true;
         notifyAll();
@@ -44,8 +44,8 @@ final class BackgroundFlusher implements AutoCloseable {
                 }
                 wanted = false;
             }
-            while (!isStopping() && flushOne.getAsBoolean()) {
-                // the next frozen memtable, if any
+            while (!isStopping() && step.getAsBoolean()) {
+                // the next piece of work, if any
             }
         }
     }
@@ -54,7 +54,7 @@ final class BackgroundFlusher implements AutoCloseable {
         return stopping;
     }
 
-    /** Stops the thread once its current flush (if any) is done. */
+    /** Stops the thread once its current step (if any) is done. */
     @Override
     public void close() {
         synchronized (this) {
