@@ -218,7 +218,9 @@ public final class LsmEngine implements StorageEngine {
         long now = clock.millis();
         InternalEntry newest;
         do {
-            newest = newest(key, visible.sequence());
+            long snapshot = visible.sequence();
+            snapshotTaken();
+            newest = newest(key, snapshot);
         } while (newest == STALE);
         Versioned version = newest == null ? null : newest.toVersioned();
         return version == null || version.isExpiredAt(now) ? null : version;
@@ -266,7 +268,9 @@ public final class LsmEngine implements StorageEngine {
         }
         RangeCursor cursor;
         do {
-            cursor = scanAt(visible.sequence(), start, end, limit);
+            long snapshot = visible.sequence();
+            snapshotTaken();
+            cursor = scanAt(snapshot, start, end, limit);
         } while (cursor == null);
         return cursor;
     }
@@ -770,6 +774,9 @@ public final class LsmEngine implements StorageEngine {
             }
             nextSequence = 1;
             visible = new ReadPoint(0, 0);
+            // Sequences start again at 1: a horizon left from compactions before the restore would make
+            // every later read that reaches a table look stale, and retry forever (LsmSnapshotRetryTest).
+            compactionHorizon = 0;
         } catch (IOException e) {
             throw new StorageException("cannot start restoring into " + dir + ": " + e.getMessage(), e);
         } finally {
@@ -886,6 +893,20 @@ public final class LsmEngine implements StorageEngine {
     }
 
     // ------------------------------------------------------------------------------------------ for tests
+
+    /**
+     * Runs between a read taking its snapshot and looking it up, so a test can install a compaction in that
+     * window and check the stale-snapshot retry ({@link #compactionHorizon}) deterministically
+     * (LsmSnapshotRetryTest). Null outside tests. Set and run on the reading thread only, hence not volatile.
+     */
+    Runnable snapshotTakenHook;
+
+    private void snapshotTaken() {
+        Runnable hook = snapshotTakenHook;
+        if (hook != null) {
+            hook.run();
+        }
+    }
 
     /** Data blocks read from table files (not the cache) by every open table. */
     long dataBlocksRead() {

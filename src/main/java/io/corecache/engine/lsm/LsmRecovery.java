@@ -51,7 +51,9 @@ final class LsmRecovery {
         } catch (IOException e) {
             throw new StorageException("cannot prepare " + dir + ": " + e.getMessage(), e);
         }
-        manifest = Manifest.exists(dir, fileOps) ? Manifest.open(dir, fileOps) : Manifest.create(dir, fileOps, emptyState());
+        manifest = Manifest.exists(dir, fileOps)
+                ? Manifest.open(dir, fileOps, Manifest.DEFAULT_ROLLOVER_BYTES, state -> committedAfter(dir, fileOps, state))
+                : Manifest.create(dir, fileOps, emptyState());
         try {
             VersionSet versions = manifest.versions();
             deleteLeftovers(dir, fileOps, versions);
@@ -84,6 +86,29 @@ final class LsmRecovery {
             closeQuietly(manifest, e);
             throw e;
         }
+    }
+
+    /**
+     * Why the edit after {@code stateBefore} (the state before a damaged last manifest record) must have
+     * committed, or null if nothing says so. Files a state needs are deleted only once a later edit is
+     * durable: the log at its log number once a flush (or an open's replay) is logged, its tables once a
+     * compaction that replaced them is. So if one is gone, the damaged record is a committed edit damaged
+     * since, not a torn append; dropping it would silently lose the flushed writes or the compaction's output.
+     */
+    private static String committedAfter(Path dir, FileOps fileOps, VersionSet stateBefore) {
+        long logNumber = stateBefore.logNumber();
+        // Log number 0 is a new directory's (or a restore's) state: no log of that number was ever written.
+        if (logNumber != 0 && !fileOps.exists(dir.resolve(LsmFiles.wal(logNumber)))) {
+            return "write-ahead log " + LsmFiles.wal(logNumber) + ", which the state before it needs, is gone"
+                    + " (a log is deleted once the edit of its flush is durable)";
+        }
+        for (long table : stateBefore.current().tableNumbers()) {
+            if (!fileOps.exists(dir.resolve(LsmFiles.sst(table)))) {
+                return "table " + LsmFiles.sst(table) + ", which the state before it names, is gone"
+                        + " (a table is deleted once the edit of the compaction that replaced it is durable)";
+            }
+        }
+        return null;
     }
 
     /** The state of a new directory: no tables, every counter at its start. */

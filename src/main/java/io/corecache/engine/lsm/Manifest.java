@@ -34,8 +34,10 @@ import java.util.zip.CRC32C;
  * throws until the engine reopens. An edit that does not apply is refused before anything is written.
  *
  * <p>Recovery reads the whole manifest (it stays near the rollover size). A damaged record with no
- * intact record anywhere after it is the torn tail of an uncommitted edit; damage followed by an intact
- * record is corruption, as is a damaged first record (it was fsynced before CURRENT named the file).
+ * intact record anywhere after it is the torn tail of an uncommitted edit, unless the caller's
+ * {@link TornTailCheck} finds that it had committed (a file the state before it needs is gone): then it is
+ * corruption, as is damage followed by an intact record, or a damaged first record (it was fsynced before
+ * CURRENT named the file).
  * Zero bytes where a record should start, to the end of the file, are the end of the data (files may be
  * extended ahead of their appends); no record has length 0, so zeros never read as a record.
  *
@@ -126,17 +128,36 @@ final class Manifest implements Closeable {
         }
     }
 
+    /**
+     * Says why a damaged last record cannot be the torn tail of an uncommitted edit, from what the disk
+     * holds beside the manifest (the engine knows which files a state needs; see {@link LsmRecovery}).
+     */
+    @FunctionalInterface
+    interface TornTailCheck {
+
+        /** Trusts every damaged last record with nothing intact after it to be a torn tail. */
+        TornTailCheck NONE = stateBefore -> null;
+
+        /** Why the edit after {@code stateBefore} must have committed, or null if nothing says so. */
+        String committedAfter(VersionSet stateBefore);
+    }
+
     static Manifest open(Path dir, FileOps fileOps) {
-        return open(dir, fileOps, DEFAULT_ROLLOVER_BYTES);
+        return open(dir, fileOps, DEFAULT_ROLLOVER_BYTES, TornTailCheck.NONE);
+    }
+
+    static Manifest open(Path dir, FileOps fileOps, long rolloverBytes) {
+        return open(dir, fileOps, rolloverBytes, TornTailCheck.NONE);
     }
 
     /**
-     * Replays the manifest CURRENT names into a new {@link VersionSet}, cuts off a torn tail, and removes
-     * manifests a crash left behind. Throws {@link CorruptionException} for damage (naming file and offset)
+     * Replays the manifest CURRENT names into a new {@link VersionSet}, cuts off a torn tail (unless
+     * {@code tornTailCheck} says its edit had committed: then it is corruption), and removes manifests a
+     * crash left behind. Throws {@link CorruptionException} for damage (naming file and offset)
      * or a CURRENT that does not hold a manifest name, and {@link StorageException} for a missing CURRENT,
      * a CURRENT naming a missing file, or an I/O failure.
      */
-    static Manifest open(Path dir, FileOps fileOps, long rolloverBytes) {
+    static Manifest open(Path dir, FileOps fileOps, long rolloverBytes, TornTailCheck tornTailCheck) {
         Path current = dir.resolve(LsmFiles.CURRENT);
         if (!fileOps.exists(current)) {
             throw new StorageException("no manifest in " + dir + ": " + current + " is missing");
@@ -156,6 +177,11 @@ final class Manifest implements Closeable {
             long fileSize = file.size();
             if (fileSize > end) {
                 if (replayed.tornRecord()) {
+                    String committed = tornTailCheck.committedAfter(versions);
+                    if (committed != null) {
+                        throw new CorruptionException(path, end, "the last record is damaged, but " + committed
+                                + ": its edit had committed, and dropping it would lose what it recorded");
+                    }
                     log.warn("manifest {}: dropping the damaged last record at offset {} (an edit a crash cut short)",
                             path, end);
                 }
