@@ -30,6 +30,14 @@ public interface BenchEngine extends AutoCloseable {
      */
     void settle();
 
+    /**
+     * Bytes the engine has written to its sorted tables since it was opened (flushes plus compactions, as
+     * the engine itself counts them), or -1 if it keeps no such tables: the numerator of write amplification.
+     */
+    default long tableBytesWritten() {
+        return -1;
+    }
+
     @Override
     void close();
 }

@@ -132,6 +132,20 @@ final class RocksDbBench implements BenchEngine {
         }
     }
 
+    /**
+     * RocksDB's own count: the "Sum" row of its compaction statistics ({@code rocksdb.cfstats},
+     * {@code compaction.Sum.WriteGB}), which covers flushes (written into level 0) and compactions.
+     */
+    @Override
+    public long tableBytesWritten() {
+        try {
+            String gb = db.getMapProperty("rocksdb.cfstats").get("compaction.Sum.WriteGB");
+            return gb == null ? -1 : Math.round(Double.parseDouble(gb) * (1L << 30));
+        } catch (RocksDBException e) {
+            throw failure(e);
+        }
+    }
+
     @Override
     public void close() {
         db.close();

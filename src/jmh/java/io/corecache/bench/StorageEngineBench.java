@@ -6,16 +6,32 @@ import io.corecache.engine.StorageEngine;
 import io.corecache.engine.Versioned;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
-/** Drives any CoreCache {@link StorageEngine} (Bitcask now, the LSM tree later) through its public contract. */
+/** Drives any CoreCache {@link StorageEngine} (Bitcask, the LSM tree) through its public contract. */
 final class StorageEngineBench implements BenchEngine {
 
     private final StorageEngine engine;
     // Every write carries a revision, as replication will give it; one counter shared by all writer threads.
     private final AtomicLong revision = new AtomicLong();
 
+    private final Runnable settle;
+    private final LongSupplier tableBytesWritten;
+
+    /** An engine with no deferred structure to build (Bitcask: its steady state is the data files plus the keydir). */
     StorageEngineBench(StorageEngine engine) {
+        this(engine, () -> { }, () -> -1);
+    }
+
+    /**
+     * @param settle            what brings a freshly loaded store to its steady state (for the LSM tree: flush
+     *                          the memtable, run the compactions that asks for); the log is fsynced after it
+     * @param tableBytesWritten see {@link BenchEngine#tableBytesWritten()}
+     */
+    StorageEngineBench(StorageEngine engine, Runnable settle, LongSupplier tableBytesWritten) {
         this.engine = engine;
+        this.settle = settle;
+        this.tableBytesWritten = tableBytesWritten;
     }
 
     @Override
@@ -44,8 +60,13 @@ final class StorageEngineBench implements BenchEngine {
 
     @Override
     public void settle() {
-        // Bitcask has no deferred structure to build: its steady state is the data files plus the keydir.
+        settle.run();
         engine.sync();
+    }
+
+    @Override
+    public long tableBytesWritten() {
+        return tableBytesWritten.getAsLong();
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 public abstract class StoreState {
 
     /** Which engine; add a name here and a case in {@link BenchEngines} to benchmark another one. */
-    @Param({"bitcask", "rocksdb"})
+    @Param({"bitcask", "lsm", "rocksdb"})
     public String engine;
 
     BenchEngine store;

@@ -181,7 +181,7 @@ public final class LsmEngine implements StorageEngine {
             for (long number : recovered.logs()) {
                 fileOps.delete(dir.resolve(LsmFiles.wal(number)));
             }
-            memtables = Memtables.fresh(logNumber);
+            memtables = Memtables.fresh(logNumber, options.memtableBytes());
             nextSequence = recovered.lastSequence() + 1;
             visible = new ReadPoint(recovered.lastSequence(), recovered.appliedRevision());
         } catch (IOException | RuntimeException e) {
@@ -231,8 +231,9 @@ public final class LsmEngine implements StorageEngine {
      * {@link #STALE} when a compaction installed since the snapshot was taken may have dropped what it sees.
      */
     private InternalEntry newest(byte[] key, long snapshot) {
+        long keyHash = BloomFilter.hash(key); // once for every memtable's and table's filter
         for (Memtable memtable : memtables.newestFirst()) {
-            InternalEntry entry = memtable.get(key, snapshot);
+            InternalEntry entry = memtable.get(key, keyHash, snapshot);
             if (entry != null) {
                 return entry;
             }
@@ -245,7 +246,7 @@ public final class LsmEngine implements StorageEngine {
             Version version = pin.version();
             for (int level = 0; level < Version.LEVELS; level++) {
                 for (TableFile table : version.tablesForKey(level, key)) {
-                    InternalEntry entry = tables.reader(table).get(key, snapshot);
+                    InternalEntry entry = tables.reader(table).get(key, keyHash, snapshot);
                     if (entry != null) {
                         return entry;
                     }
@@ -355,8 +356,13 @@ public final class LsmEngine implements StorageEngine {
         long now = clock.millis();
         long sequence = nextSequence;
         long appliedRevision = visible.appliedRevision();
-        Map<ByteBuffer, InternalEntry> written = new HashMap<>();
-        List<InternalEntry> entries = new ArrayList<>();
+        int opCount = 0;
+        for (LsmWrite write : group) {
+            opCount += write.ops().size();
+        }
+        // Keys written earlier in this group, for create times; a lone put (the common case) needs no map.
+        Map<ByteBuffer, InternalEntry> written = opCount > 1 ? new HashMap<>() : null;
+        List<InternalEntry> entries = new ArrayList<>(opCount);
         long position = 0;
         try {
             for (LsmWrite write : group) {
@@ -372,7 +378,9 @@ public final class LsmEngine implements StorageEngine {
                         entry = InternalEntry.put(op.key(), sequence++, op.value(), op.revision(),
                                 createTime == LsmWrite.UNSET ? now : createTime, writeTime, op.expiresAt());
                     }
-                    written.put(ByteBuffer.wrap(op.key()), entry);
+                    if (written != null) {
+                        written.put(ByteBuffer.wrap(op.key()), entry);
+                    }
                     record.add(entry);
                 }
                 position = wal.append(new WalRecord(write.revision(), record));
@@ -395,11 +403,12 @@ public final class LsmEngine implements StorageEngine {
 
     /**
      * The create time a new version of {@code key} keeps: that of its live current version (earlier in
-     * this group, else in the memtables or tables), or {@link LsmWrite#UNSET} if the key is absent,
+     * this group ({@code written}, null for a group of one write), else in the memtables or tables), or
+     * {@link LsmWrite#UNSET} if the key is absent,
      * deleted or expired at {@code now}.
      */
     private long liveCreateTime(byte[] key, Map<ByteBuffer, InternalEntry> written, long now) {
-        InternalEntry current = written.get(ByteBuffer.wrap(key));
+        InternalEntry current = written == null ? null : written.get(ByteBuffer.wrap(key));
         if (current == null) {
             current = newest(key, Long.MAX_VALUE);
         }
@@ -460,7 +469,8 @@ public final class LsmEngine implements StorageEngine {
             }
             wal = next;
             synchronized (flushMonitor) {
-                memtables = memtables.switchTo(logNumber, nextSequence - 1, visible.appliedRevision());
+                memtables = memtables.switchTo(logNumber, nextSequence - 1, visible.appliedRevision(),
+                        new Memtable(options.memtableBytes()));
                 flushMonitor.notifyAll();
             }
         } catch (StorageException e) {
@@ -488,6 +498,19 @@ public final class LsmEngine implements StorageEngine {
         checkOpen();
         long frozenLog = writeQueue.exclusive(this::switchIfNotEmpty);
         awaitFlushed(frozenLog);
+    }
+
+    /**
+     * {@link #flush()}, then runs every compaction the tree asks for now (level 0 past its trigger, a level
+     * past its target size) on this thread, after any the compactor is running, and returns once none is
+     * left: the settled shape a benchmark reads from.
+     */
+    public void flushAndCompact() {
+        flush();
+        while (compactOnce()) {
+            // the next compaction, if any
+        }
+        checkWritable();
     }
 
     /** Freezes the active memtable if it holds anything; returns the log of the newest frozen memtable, or -1. */
@@ -766,7 +789,7 @@ public final class LsmEngine implements StorageEngine {
             long logNumber = manifest.versions().newFileNumber();
             wal = WalWriter.create(dir.resolve(LsmFiles.wal(logNumber)), options.engine());
             synchronized (flushMonitor) {
-                memtables = Memtables.fresh(logNumber);
+                memtables = Memtables.fresh(logNumber, options.memtableBytes());
                 flushMonitor.notifyAll();
             }
             synchronized (obsoleteTables) {

@@ -33,11 +33,21 @@ record Memtables(Memtable active, long activeLog, List<Frozen> immutables) {
         return new Memtables(new Memtable(), log, List.of());
     }
 
+    /** No frozen memtables; the active one sized (its key filter) for {@code memtableBytes}. */
+    static Memtables fresh(long log, long memtableBytes) {
+        return new Memtables(new Memtable(memtableBytes), log, List.of());
+    }
+
     /** The active memtable frozen (as {@code frozen} says) and a new one writing to log {@code newLog}. */
     Memtables switchTo(long newLog, long lastSequence, long appliedRevision) {
-        List<Frozen> next = new ArrayList<>(immutables);
-        next.add(new Frozen(active, activeLog, lastSequence, appliedRevision));
-        return new Memtables(new Memtable(), newLog, next);
+        return switchTo(newLog, lastSequence, appliedRevision, new Memtable());
+    }
+
+    /** As {@link #switchTo(long, long, long)}, with {@code next} (empty) as the new active memtable. */
+    Memtables switchTo(long newLog, long lastSequence, long appliedRevision, Memtable next) {
+        List<Frozen> frozen = new ArrayList<>(immutables);
+        frozen.add(new Frozen(active, activeLog, lastSequence, appliedRevision));
+        return new Memtables(next, newLog, frozen);
     }
 
     /** Without the oldest frozen memtable (it is in a table now). */

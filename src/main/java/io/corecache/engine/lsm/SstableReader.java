@@ -133,9 +133,14 @@ public final class SstableReader implements AutoCloseable {
      * or null. A key the bloom filter rules out, or outside the table's key range, reads no data block.
      */
     public InternalEntry get(byte[] userKey, long maxSequence) {
+        return get(userKey, BloomFilter.hash(userKey), maxSequence);
+    }
+
+    /** As {@link #get(byte[], long)}, with {@code keyHash} = {@link BloomFilter#hash}{@code (userKey)} computed by the caller. */
+    InternalEntry get(byte[] userKey, long keyHash, long maxSequence) {
         requireOpen();
         if (Bytes.compare(userKey, properties.smallestKey()) < 0 || Bytes.compare(userKey, properties.largestKey()) > 0
-                || !filter.mightContain(userKey)) {
+                || !filter.mightContain(keyHash)) {
             return null;
         }
         int i = findBlock(userKey, maxSequence);

@@ -57,10 +57,24 @@ class CompactionPickerTest {
     }
 
     @Test
-    void levelZeroWinsOverALevelFarOverItsTarget() {
+    void aLevelFurtherOverItsTargetThanLevelZeroIsOverItsTriggerGoesFirst() {
+        // Level 0 at its trigger scores 1; level 1 at a million bytes is far over its target: without its
+        // turn it would only grow, and every level-0 compaction would rewrite all of it.
         Version v = Version.EMPTY.apply(add(l0(1, "a", "b", 1), l0(2, "a", "b", 2), l0(3, "a", "b", 3),
                 l0(4, "a", "b", 4), table(10, 1, "m", "n", 1_000_000)));
-        assertEquals(0, picker.pick(v, pointers()).orElseThrow().level());
+        assertEquals(1, picker.pick(v, pointers()).orElseThrow().level());
+    }
+
+    @Test
+    void levelZeroGoesFirstWhenItScoresHigherOrTies() {
+        Version over = Version.EMPTY.apply(add(l0(1, "a", "b", 1), l0(2, "a", "b", 2), l0(3, "a", "b", 3),
+                l0(4, "a", "b", 4), l0(5, "a", "b", 5), l0(6, "a", "b", 6), l0(7, "a", "b", 7), l0(8, "a", "b", 8),
+                table(10, 1, "m", "n", SMALL.targetBytes(1) * 3 / 2)));
+        assertEquals(0, picker.pick(over, pointers()).orElseThrow().level(), "2 against 1.5");
+        Version tie = Version.EMPTY.apply(add(l0(1, "a", "b", 1), l0(2, "a", "b", 2), l0(3, "a", "b", 3),
+                l0(4, "a", "b", 4), l0(5, "a", "b", 5), l0(6, "a", "b", 6), l0(7, "a", "b", 7), l0(8, "a", "b", 8),
+                table(10, 1, "m", "n", SMALL.targetBytes(1) * 2)));
+        assertEquals(0, picker.pick(tie, pointers()).orElseThrow().level(), "2 against 2");
     }
 
     @Test
