@@ -348,6 +348,11 @@ public final class FaultyFileOps implements FileOps {
     @Override
     public FileHandle create(Path file) throws IOException {
         return call(Op.CREATE, file, () -> {
+            synchronized (this) {
+                // Read the directory as it was (if this is the first look at it) before the new name exists:
+                // read after, the new file would count as durable from the start.
+                names(visible, file.getParent());
+            }
             FileHandle handle = disk.create(file);
             synchronized (this) {
                 Node node = new Node(file, 0);
