@@ -5,7 +5,6 @@ import io.corecache.engine.FaultyFileOps.LostWrites;
 import io.corecache.engine.FaultyFileOps.Metadata;
 import io.corecache.engine.FileOps;
 import io.corecache.engine.StorageException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -183,10 +182,6 @@ class ManifestCrashTest {
         Files.delete(dir);
     }
 
-    @Disabled("In 2 of 3 full-suite runs (never alone, 16 runs), ON_DIRECTORY_SYNC, step 13: the simulated crash"
-            + " after a completed create lost MANIFEST-1 while CURRENT named it, which one directory fsync made"
-            + " durable together; suspected in FaultyFileOps's crash simulation, not Manifest.create. Re-enable"
-            + " once found (issue 9 note, session 6).")
     @ParameterizedTest
     @EnumSource(Metadata.class)
     void aCrashAtEveryStepOfCreateLeavesNoManifestOrTheWholeOne(Metadata metadata) {
