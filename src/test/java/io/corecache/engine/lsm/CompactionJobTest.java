@@ -1,15 +1,14 @@
 package io.corecache.engine.lsm;
 
 import io.corecache.engine.FaultyFileOps;
-import io.corecache.engine.FileHandle;
 import io.corecache.engine.FileOps;
+import io.corecache.engine.NoFsyncFileOps;
 import io.corecache.engine.StorageException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -331,7 +330,7 @@ class CompactionJobTest {
      */
     @Test
     void writeAmplificationOfASimpleFill() {
-        fileOps = new NoSyncFileOps(); // what is measured is bytes, not durability: skip ~250 fsyncs
+        fileOps = new NoFsyncFileOps(FileOps.DEFAULT); // what is measured is bytes, not durability: skip ~250 fsyncs
         CompactionPolicy policy = new CompactionPolicy(4, 256 << 10, 10, 64 << 10);
         CompactionPicker picker = new CompactionPicker(policy);
         CompactionJob job = job(policy);
@@ -529,99 +528,5 @@ class CompactionJobTest {
 
     private static InternalEntry delete(String k, long sequence) {
         return InternalEntry.delete(key(k), sequence, 0, 1);
-    }
-
-    /** The real file system with fsyncs skipped: for a test that measures bytes, not durability. */
-    private static final class NoSyncFileOps implements FileOps {
-        private final FileOps disk = FileOps.DEFAULT;
-
-        @Override
-        public FileHandle openRead(Path file) throws IOException {
-            return disk.openRead(file);
-        }
-
-        @Override
-        public FileHandle create(Path file) throws IOException {
-            FileHandle handle = disk.create(file);
-            return new FileHandle() {
-                @Override
-                public Path path() {
-                    return handle.path();
-                }
-
-                @Override
-                public int read(ByteBuffer dst, long position) throws IOException {
-                    return handle.read(dst, position);
-                }
-
-                @Override
-                public void append(ByteBuffer src) throws IOException {
-                    handle.append(src);
-                }
-
-                @Override
-                public void sync() {
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return handle.size();
-                }
-
-                @Override
-                public void finishAppending() throws IOException {
-                    handle.finishAppending();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    handle.truncate(size);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    handle.close();
-                }
-            };
-        }
-
-        @Override
-        public FileHandle openAppend(Path file) throws IOException {
-            return disk.openAppend(file);
-        }
-
-        @Override
-        public List<String> list(Path dir) throws IOException {
-            return disk.list(dir);
-        }
-
-        @Override
-        public boolean exists(Path file) {
-            return disk.exists(file);
-        }
-
-        @Override
-        public long size(Path file) throws IOException {
-            return disk.size(file);
-        }
-
-        @Override
-        public void rename(Path from, Path to) throws IOException {
-            disk.rename(from, to);
-        }
-
-        @Override
-        public void delete(Path file) throws IOException {
-            disk.delete(file);
-        }
-
-        @Override
-        public void createDirectories(Path dir) throws IOException {
-            disk.createDirectories(dir);
-        }
-
-        @Override
-        public void syncDirectory(Path dir) {
-        }
     }
 }
