@@ -144,7 +144,7 @@ start_node() { # $1 = durability
   free_port node_http; free_port remote; free_port management
   say "starting a node (durability $1) on 127.0.0.1:$node_http"
   CORECACHE_DURABILITY="$1" "$root/bin/corecache" server --data "$work/$name/data" \
-    --http "127.0.0.1:$node_http" --remote "127.0.0.1:$remote" --management "127.0.0.1:$management" \
+    --http "127.0.0.1:$node_http" --remote "127.0.0.1:$remote" --management "127.0.0.1:$management" --resp 127.0.0.1:0 \
     >"$work/$name.log" 2>&1 &
   node_pid=$!
   # The first start may build the jar (a few minutes on a cold machine).

@@ -40,7 +40,7 @@ final class ClusterStartCommand implements Callable<Integer> {
     String engine;
 
     @Option(names = "--port-offset", defaultValue = "0", paramLabel = "K", description = "node i listens on HTTP "
-            + "8080+i+K, remoting 25520+i+K, management 8558+i+K (default ${DEFAULT-VALUE})")
+            + "8080+i+K, remoting 25520+i+K, management 8558+i+K, Redis protocol 6380+i+K (default ${DEFAULT-VALUE})")
     int portOffset;
 
     @Option(names = "--timeout", defaultValue = "180", paramLabel = "SECONDS",
@@ -77,8 +77,8 @@ final class ClusterStartCommand implements Callable<Integer> {
                 started.add(node);
                 continue;
             }
-            for (int port : new int[] {node.httpPort(), node.remotePort(), node.managementPort()}) {
-                if (!isFree(port)) {
+            for (int port : new int[] {node.httpPort(), node.remotePort(), node.managementPort(), node.respPort()}) {
+                if (port != 0 && !isFree(port)) {
                     throw new CommandFailure("port " + port + " on 127.0.0.1 (for " + node.name() + ") is in use; "
                             + "stop what uses it or pass --port-offset");
                 }
@@ -115,6 +115,7 @@ final class ClusterStartCommand implements Callable<Integer> {
                 "--http", "127.0.0.1:" + node.httpPort(),
                 "--remote", "127.0.0.1:" + node.remotePort(),
                 "--management", "127.0.0.1:" + node.managementPort(),
+                "--resp", "127.0.0.1:" + node.respPort(),
                 "--seeds", seeds,
                 "--initial-nodes", Integer.toString(nodes)));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -129,7 +130,7 @@ final class ClusterStartCommand implements Callable<Integer> {
         }
         Process process = builder.start();
         return new LocalCluster.Node(node.name(), process.pid(), node.httpPort(), node.remotePort(),
-                node.managementPort(), node.dataDir(), node.log());
+                node.managementPort(), node.respPort(), node.dataDir(), node.log());
     }
 
     private static void awaitReady(LocalCluster cluster, Duration limit) throws InterruptedException {

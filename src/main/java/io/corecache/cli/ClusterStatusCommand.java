@@ -54,15 +54,17 @@ final class ClusterStatusCommand implements Callable<Integer> {
         out.printf("cluster %s, placement version %d, coordinator on %s%n", info.path("id").asText("(not placed yet)"),
                 info.path("placement_version").asLong(), coordinator.isEmpty() ? "(unknown)"
                         : coordinator + nameIn(nameOfId, coordinator));
-        out.printf("%-8s %-11s %-8s %-24s %-9s %-10s %s%n", "NAME", "NODE ID", "PID", "HTTP", "STATUS", "REACHABLE",
-                "PARTITIONS");
+        out.printf("%-8s %-11s %-8s %-24s %-16s %-9s %-10s %s%n", "NAME", "NODE ID", "PID", "HTTP", "REDIS", "STATUS",
+                "REACHABLE", "PARTITIONS");
         for (JsonNode member : view.path("nodes")) {
             String id = member.path("id").asText();
             String name = nameOfId.getOrDefault(id, "?");
             LocalCluster.Node local = cluster.nodes().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
-            out.printf("%-8s %-11s %-8s %-24s %-9s %-10s %d%n", name, id,
+            out.printf("%-8s %-11s %-8s %-24s %-16s %-9s %-10s %d%n", name, id,
                     local == null || local.process().isEmpty() ? "-" : Long.toString(local.pid()),
-                    local == null ? "-" : local.httpUrl(), member.path("status").asText(),
+                    local == null ? "-" : local.httpUrl(),
+                    local == null || local.respPort() == 0 ? "-" : "127.0.0.1:" + local.respPort(),
+                    member.path("status").asText(),
                     member.path("reachable").asBoolean() ? "yes" : "no", member.path("partitions").asInt());
         }
         return true;

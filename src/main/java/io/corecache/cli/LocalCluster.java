@@ -13,8 +13,8 @@ import java.util.Optional;
  * and the process that runs it, kept in {@code cluster.json} in the cluster's directory so that
  * {@code status} and {@code stop} find the nodes again.
  *
- * <p>Node i (1-based) listens on HTTP 8080+i, remoting 25520+i and management 8558+i by default: beside a
- * single node's defaults (8080, 25520, 8558), never on them. {@code partitions} 0 and {@code engine} null
+ * <p>Node i (1-based) listens on HTTP 8080+i, remoting 25520+i, management 8558+i and the Redis protocol
+ * 6380+i by default: beside a single node's defaults (8080, 25520, 8558, 6380), never on them. {@code partitions} 0 and {@code engine} null
  * leave those to the settings (a cluster.json written before the engine was recorded has none).
  */
 record LocalCluster(int partitions, String engine, List<Node> nodes) {
@@ -23,7 +23,9 @@ record LocalCluster(int partitions, String engine, List<Node> nodes) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One node of the local cluster; {@code pid} 0 once it was stopped. */
-    record Node(String name, long pid, int httpPort, int remotePort, int managementPort, String dataDir, String log) {
+    /** {@code respPort} 0: a cluster.json from before the Redis protocol; the node then takes any free port. */
+    record Node(String name, long pid, int httpPort, int remotePort, int managementPort, int respPort, String dataDir,
+                String log) {
 
         String httpUrl() {
             return "http://127.0.0.1:" + httpPort;
@@ -48,14 +50,14 @@ record LocalCluster(int partitions, String engine, List<Node> nodes) {
         }
 
         Node stopped() {
-            return new Node(name, 0, httpPort, remotePort, managementPort, dataDir, log);
+            return new Node(name, 0, httpPort, remotePort, managementPort, respPort, dataDir, log);
         }
     }
 
     static Node plan(Path dir, int index, int portOffset) {
         Path nodeDir = dir.resolve("node-" + index).toAbsolutePath();
         int shift = index + portOffset;
-        return new Node("node-" + index, 0, 8080 + shift, 25520 + shift, 8558 + shift,
+        return new Node("node-" + index, 0, 8080 + shift, 25520 + shift, 8558 + shift, 6380 + shift,
                 nodeDir.resolve("data").toString(), nodeDir.resolve("node.log").toString());
     }
 

@@ -23,16 +23,18 @@ import java.util.Map;
 final class NodeConfig {
 
     /** Environment variables and the settings they set. {@code HOST:PORT} values set a host and a port. */
-    static final Map<String, String> ENVIRONMENT = Map.of(
-            "CORECACHE_DATA", "corecache.data-dir",
-            "CORECACHE_ENGINE", "corecache.engine",
-            "CORECACHE_PARTITIONS", "corecache.partitions",
-            "CORECACHE_DURABILITY", "corecache.durability",
-            "CORECACHE_HTTP", "http",
-            "CORECACHE_REMOTE", "remote",
-            "CORECACHE_MANAGEMENT", "management",
-            "CORECACHE_SEEDS", "seeds",
-            "CORECACHE_INITIAL_NODES", "corecache.cluster.initial-nodes");
+    static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+            Map.entry("CORECACHE_DATA", "corecache.data-dir"),
+            Map.entry("CORECACHE_ENGINE", "corecache.engine"),
+            Map.entry("CORECACHE_PARTITIONS", "corecache.partitions"),
+            Map.entry("CORECACHE_DURABILITY", "corecache.durability"),
+            Map.entry("CORECACHE_HTTP", "http"),
+            Map.entry("CORECACHE_RESP", "resp"),
+            Map.entry("CORECACHE_RESP_PASSWORD", "corecache.resp.password"),
+            Map.entry("CORECACHE_REMOTE", "remote"),
+            Map.entry("CORECACHE_MANAGEMENT", "management"),
+            Map.entry("CORECACHE_SEEDS", "seeds"),
+            Map.entry("CORECACHE_INITIAL_NODES", "corecache.cluster.initial-nodes"));
 
     private NodeConfig() {
     }
@@ -89,6 +91,7 @@ final class NodeConfig {
         values.forEach((name, value) -> {
             switch (name) {
                 case "http" -> hostPort(paths, origin, name, value, "corecache.http.host", "corecache.http.port");
+                case "resp" -> hostPort(paths, origin, name, value, "corecache.resp.host", "corecache.resp.port");
                 case "remote" -> hostPort(paths, origin, name, value,
                         "pekko.remote.artery.canonical.hostname", "pekko.remote.artery.canonical.port");
                 case "management" -> hostPort(paths, origin, name, value,

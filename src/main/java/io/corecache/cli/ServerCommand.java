@@ -2,6 +2,8 @@ package io.corecache.cli;
 
 import com.typesafe.config.Config;
 import io.corecache.api.http.HttpServer;
+import io.corecache.api.resp.RespServer;
+import io.corecache.api.resp.RespSettings;
 import io.corecache.cluster.CoreCacheNode;
 import io.corecache.cluster.NodeStartException;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -28,6 +31,12 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--http", paramLabel = "HOST:PORT", description = "HTTP API address (env CORECACHE_HTTP)")
     String http;
+
+    @Option(names = "--resp", paramLabel = "HOST:PORT", description = "Redis-protocol address (env CORECACHE_RESP)")
+    String resp;
+
+    @Option(names = "--no-resp", description = "do not serve the Redis protocol")
+    boolean noResp;
 
     @Option(names = "--remote", paramLabel = "HOST:PORT", description = "Pekko remoting address (env CORECACHE_REMOTE)")
     String remote;
@@ -63,6 +72,12 @@ final class ServerCommand implements Callable<Integer> {
         if (http != null) {
             flags.put("http", http);
         }
+        if (resp != null) {
+            flags.put("resp", resp);
+        }
+        if (noResp) {
+            flags.put("corecache.resp.enabled", "false");
+        }
         if (remote != null) {
             flags.put("remote", remote);
         }
@@ -76,16 +91,19 @@ final class ServerCommand implements Callable<Integer> {
             flags.put("corecache.cluster.initial-nodes", initialNodes.toString());
         }
         CoreCacheNode node;
+        Config settings;
         try {
-            Config settings = NodeConfig.load(flags, System.getenv(), config);
+            settings = NodeConfig.load(flags, System.getenv(), config);
             node = CoreCacheNode.start(settings, false);
         } catch (NodeStartException e) {
             System.err.println("corecache: " + e.getMessage());
             return Main.EXIT_ERROR;
         }
         ServerBinding binding;
+        Optional<RespServer> respServer;
         try {
             binding = HttpServer.start(node);
+            respServer = RespServer.start(node, RespSettings.from(settings));
         } catch (NodeStartException e) {
             System.err.println("corecache: " + node.refusal().orElse(e.getMessage()));
             node.stop().toCompletableFuture().join();
@@ -93,6 +111,9 @@ final class ServerCommand implements Callable<Integer> {
         }
         org.slf4j.LoggerFactory.getLogger(ServerCommand.class).info("node {} serving HTTP on http://{}",
                 node.identity().nodeId(), binding.localAddress().getHostString() + ":" + binding.localAddress().getPort());
+        respServer.ifPresent(server -> org.slf4j.LoggerFactory.getLogger(ServerCommand.class).info(
+                "node {} serving the Redis protocol on {}", node.identity().nodeId(),
+                server.localAddress().getHostString() + ":" + server.localAddress().getPort()));
         node.markReady(); // only now: a node is never ready with its HTTP port still closed
         node.system().getWhenTerminated().toCompletableFuture().join();
         if (node.refusal().isPresent()) {

@@ -1,8 +1,12 @@
 package io.corecache.cluster;
 
+import io.corecache.cluster.ReplicaProtocol.Applied;
+import io.corecache.cluster.ReplicaProtocol.Apply;
 import io.corecache.cluster.ReplicaProtocol.Batch;
 import io.corecache.cluster.ReplicaProtocol.BatchApplied;
 import io.corecache.cluster.ReplicaProtocol.BatchOp;
+import io.corecache.cluster.ReplicaProtocol.Clear;
+import io.corecache.cluster.ReplicaProtocol.Cleared;
 import io.corecache.cluster.ReplicaProtocol.Command;
 import io.corecache.cluster.ReplicaProtocol.Delete;
 import io.corecache.cluster.ReplicaProtocol.Deleted;
@@ -23,6 +27,8 @@ import io.corecache.cluster.ReplicaProtocol.StoredEntry;
 import io.corecache.cluster.ReplicaProtocol.StoredValue;
 import io.corecache.cluster.ReplicaProtocol.Wake;
 import io.corecache.cluster.ReplicaProtocol.Written;
+import io.corecache.cluster.op.OperationException;
+import io.corecache.cluster.op.Outcome;
 import io.corecache.engine.CorruptionException;
 import io.corecache.engine.Durability;
 import io.corecache.engine.Entry;
@@ -71,6 +77,9 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
     /** Stands for a version that exists but cannot be read; never returned to a client. */
     private static final Versioned UNREADABLE = new Versioned(new byte[0], 0, 0, 0, Versioned.NO_EXPIRY);
 
+    /** Deletes per batch when a partition is cleared: bounded, so one batch never holds the whole partition. */
+    private static final int CLEAR_BATCH = 1000;
+
     private final ReplicaId id;
     private final ReplicaHost host;
     private final StorageEngine engine;
@@ -116,7 +125,9 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
                 .onMessage(Get.class, this::onGet)
                 .onMessage(Put.class, this::onPut)
                 .onMessage(Delete.class, this::onDelete)
+                .onMessage(Apply.class, this::onApply)
                 .onMessage(Batch.class, this::onBatch)
+                .onMessage(Clear.class, this::onClear)
                 .onMessage(Scan.class, this::onScan)
                 .onMessage(GetStats.class, this::onStats)
                 .onMessage(Wake.class, this::onWake)
@@ -188,6 +199,77 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
         return this;
     }
 
+    private Behavior<Command> onApply(Apply apply) {
+        Failed refused = refuseWrite();
+        if (refused != null) {
+            apply.replyTo().tell(refused);
+            return this;
+        }
+        try {
+            Versioned current = apply.operation().blind()
+                    ? current(apply.key(), Precondition.NONE) : engine.get(apply.key());
+            Outcome outcome = apply.operation().apply(current == UNREADABLE ? null : current,
+                    host.clock().millis(), host.settings().limits().maxValueBytes());
+            if (outcome.change() == Outcome.Change.NONE) {
+                answerRead(apply.replyTo(), outcome.reply());
+                return this;
+            }
+            long written = revision + 1;
+            beforeWrite();
+            if (outcome.change() == Outcome.Change.DELETE) {
+                engine.delete(apply.key(), written);
+            } else {
+                engine.put(apply.key(), outcome.value(), written, outcome.expiresAt());
+            }
+            revision = written;
+            answerWrite(apply.replyTo(), outcome.reply());
+        } catch (OperationException e) {
+            apply.replyTo().tell(new Failed(e.code(), e.getMessage()));
+        } catch (RuntimeException e) {
+            apply.replyTo().tell(failure(e));
+        }
+        return this;
+    }
+
+    /**
+     * Deletes every key, a batch of {@value #CLEAR_BATCH} deletes at a time. The replica answers nothing
+     * else meanwhile, so no write of this partition lands half-way through and survives by accident.
+     */
+    private Behavior<Command> onClear(Clear clear) {
+        Failed refused = refuseWrite();
+        if (refused != null) {
+            clear.replyTo().tell(refused);
+            return this;
+        }
+        long deleted = 0;
+        byte[] from = null;
+        try {
+            while (true) {
+                WriteBatch write = new WriteBatch(revision + 1);
+                // From after the last key deleted: an LSM scan from the start would step over every tombstone.
+                try (RangeCursor cursor = engine.scan(from, null, CLEAR_BATCH)) {
+                    while (cursor.hasNext()) {
+                        byte[] key = cursor.next().key();
+                        write.delete(key);
+                        from = Arrays.copyOf(key, key.length + 1);
+                    }
+                }
+                if (write.ops().isEmpty()) {
+                    break;
+                }
+                beforeWrite();
+                engine.write(write);
+                revision++;
+                deleted += write.ops().size();
+            }
+        } catch (RuntimeException e) {
+            clear.replyTo().tell(failure(e));
+            return this;
+        }
+        answerWrite(clear.replyTo(), new Cleared(deleted, revision));
+        return this;
+    }
+
     private Behavior<Command> onBatch(Batch batch) {
         Failed refused = refuseWrite();
         if (refused != null) {
@@ -200,6 +282,11 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
             List<String> outcomes = new ArrayList<>(batch.ops().size());
             // Whether each key exists as the batch goes, so "put k; delete k" reports what a user expects.
             Map<String, Boolean> exists = new HashMap<>();
+            PreconditionFailed failed = firstFailedPrecondition(batch.ops());
+            if (failed != null) {
+                answerRead(batch.replyTo(), failed);
+                return this;
+            }
             for (BatchOp op : batch.ops()) {
                 String k = Arrays.toString(op.key());
                 boolean present = exists.computeIfAbsent(k, unused -> current(op.key(), Precondition.NONE) != null);
@@ -221,6 +308,19 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
             batch.replyTo().tell(failure(e));
         }
         return this;
+    }
+
+    /** Every precondition is checked against the state before the batch, so all hold or nothing is written. */
+    private PreconditionFailed firstFailedPrecondition(List<BatchOp> ops) {
+        for (BatchOp op : ops) {
+            if (op.precondition().kind() != Precondition.Kind.NONE) {
+                Versioned current = current(op.key(), op.precondition());
+                if (!holds(op.precondition(), current)) {
+                    return new PreconditionFailed(current == null ? 0 : current.revision());
+                }
+            }
+        }
+        return null;
     }
 
     private Behavior<Command> onScan(Scan scan) {

@@ -1,5 +1,6 @@
 package io.corecache.cluster;
 
+import io.corecache.cluster.op.KeyOperation;
 import org.apache.pekko.actor.typed.ActorRef;
 
 import java.util.List;
@@ -32,7 +33,21 @@ public final class ReplicaProtocol {
     public record Delete(byte[] key, Precondition precondition, ActorRef<Reply> replyTo) implements Command {
     }
 
-    /** Operations of one partition, applied atomically under one revision. */
+    /**
+     * Applies a read-modify-write operation to the key, atomically (the replica is the key's only writer).
+     * Answers {@link Applied}, or {@link Failed} with the operation's code when it cannot apply.
+     */
+    public record Apply(byte[] key, KeyOperation operation, ActorRef<Reply> replyTo) implements Command {
+    }
+
+    /** Deletes every key of the partition, one revision per batch of deletes; answers {@link Cleared}. */
+    public record Clear(ActorRef<Reply> replyTo) implements Command {
+    }
+
+    /**
+     * Operations of one partition, applied atomically under one revision, and only if every operation's
+     * precondition holds (else {@link PreconditionFailed} for the first that does not, and nothing changes).
+     */
     public record Batch(List<BatchOp> ops, ActorRef<Reply> replyTo) implements Command {
     }
 
@@ -61,8 +76,17 @@ public final class ReplicaProtocol {
         }
     }
 
-    /** One batch operation: a put (value not null) or a delete (value null). */
-    public record BatchOp(byte[] key, byte[] value, long ttlMillis) {
+    /** One batch operation: a put (value not null) or a delete (value null), with its condition. */
+    public record BatchOp(byte[] key, byte[] value, long ttlMillis, Precondition precondition) {
+
+        public BatchOp {
+            precondition = precondition == null ? Precondition.NONE : precondition;
+        }
+
+        public BatchOp(byte[] key, byte[] value, long ttlMillis) {
+            this(key, value, ttlMillis, Precondition.NONE);
+        }
+
         public boolean isDelete() {
             return value == null;
         }
@@ -92,6 +116,17 @@ public final class ReplicaProtocol {
 
     /** Outcomes in the order of the batch's operations: created, replaced, deleted or not_found. */
     public record BatchApplied(List<String> outcomes, long revision) implements Reply {
+    }
+
+    /**
+     * What an {@link Apply} did: {@code done} says whether it took effect (SET NX that found the key: false),
+     * {@code value} and {@code number} carry what the operation replies (an old value, a new length).
+     */
+    public record Applied(boolean done, byte[] value, long number) implements Reply {
+    }
+
+    /** A {@link Clear} deleted {@code keys} keys. */
+    public record Cleared(long keys, long revision) implements Reply {
     }
 
     /** A page of a scan; {@code more} when the partition holds further entries in the range. */

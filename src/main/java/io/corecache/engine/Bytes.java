@@ -39,4 +39,16 @@ public final class Bytes {
         }
         return out.toString();
     }
+
+    /** The first key after every key starting with {@code prefix}, or null if there is none (all 0xFF). */
+    public static byte[] prefixEnd(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] end = Arrays.copyOf(prefix, i + 1);
+                end[i]++;
+                return end;
+            }
+        }
+        return null;
+    }
 }

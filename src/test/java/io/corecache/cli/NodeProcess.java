@@ -80,7 +80,8 @@ public final class NodeProcess implements AutoCloseable {
         List<String> args = List.of("--data", dataDir.toString(),
                 "--http", "127.0.0.1:" + ports[0],
                 "--remote", "127.0.0.1:" + ports[1],
-                "--management", "127.0.0.1:" + ports[2]);
+                "--management", "127.0.0.1:" + ports[2],
+                "--resp", "127.0.0.1:0");
         return launch(dataDir.getParent(), args, log, environment, ports[0], ports[2]);
     }
 

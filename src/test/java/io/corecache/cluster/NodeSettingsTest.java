@@ -36,7 +36,7 @@ class NodeSettingsTest {
         assertEquals("127.0.0.1", s.httpHost());
         assertEquals(8080, s.httpPort());
         assertEquals(Duration.ofSeconds(5), s.requestTimeout());
-        assertEquals(512, s.maxInFlightPerPartition());
+        assertEquals(4096, s.maxInFlightPerPartition());
         assertEquals(Duration.ofSeconds(1), s.retryAfter());
         assertEquals(100, s.scanDefaultLimit());
         assertEquals(10_000, s.scanMaxLimit());

@@ -271,6 +271,7 @@ class ClusterFormationIT {
                 "--http", "127.0.0.1:" + ports[0],
                 "--remote", "127.0.0.1:" + ports[1],
                 "--management", "127.0.0.1:" + ports[2],
+                "--resp", "127.0.0.1:0",
                 "--seeds", cluster.seeds(), "--initial-nodes", String.valueOf(NODES));
         Path log = cluster.dir().resolve(name + ".log");
         try (NodeProcess node = NodeProcess.start(cluster.dir(), args, log, LocalCluster.environment(partitions),

@@ -52,7 +52,8 @@ final class ClusterMember {
         List<String> args = new java.util.ArrayList<>(List.of("--data", dataDir.toString(),
                 "--http", "127.0.0.1:" + httpPort,
                 "--remote", "127.0.0.1:" + remotePort,
-                "--management", "127.0.0.1:" + managementPort));
+                "--management", "127.0.0.1:" + managementPort,
+                "--resp", "127.0.0.1:0"));
         args.addAll(clusterArgs);
         process = NodeProcess.start(logDir, args, log, environment, httpPort, managementPort);
     }

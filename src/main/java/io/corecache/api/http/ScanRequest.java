@@ -28,7 +28,7 @@ record ScanRequest(byte[] start, byte[] end, int limit, boolean limited, boolean
         byte[] prefix = key(query, "prefix", base64);
         if (prefix != null) {
             start = start == null || Bytes.compare(start, prefix) < 0 ? prefix : start;
-            byte[] prefixEnd = prefixEnd(prefix);
+            byte[] prefixEnd = Bytes.prefixEnd(prefix);
             if (prefixEnd != null && (end == null || Bytes.compare(prefixEnd, end) < 0)) {
                 end = prefixEnd;
             }
@@ -108,17 +108,5 @@ record ScanRequest(byte[] start, byte[] end, int limit, boolean limited, boolean
             return true;
         }
         throw ApiError.badRequest("bad_parameter", name + " must be true or false, got '" + value + "'");
-    }
-
-    /** The first key after every key starting with {@code prefix}, or null if there is none (all 0xFF). */
-    static byte[] prefixEnd(byte[] prefix) {
-        for (int i = prefix.length - 1; i >= 0; i--) {
-            if (prefix[i] != (byte) 0xFF) {
-                byte[] end = Arrays.copyOf(prefix, i + 1);
-                end[i]++;
-                return end;
-            }
-        }
-        return null;
     }
 }
