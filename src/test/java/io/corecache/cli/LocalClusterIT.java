@@ -3,6 +3,7 @@ package io.corecache.cli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -91,11 +93,54 @@ class LocalClusterIT {
             }
         }
 
+        redisProtocolOnEveryNode(cluster, client);
+
         Result stopped = run("cluster", "stop", "--dir", clusterDir.toString(), "--timeout", "30");
         assertEquals(0, stopped.exit, stopped.output);
         for (LocalCluster.Node node : cluster.nodes()) {
             assertFalse(ProcessHandle.of(node.pid()).map(ProcessHandle::isAlive).orElse(false), node.name() + " ended");
             assertTrue(Files.readString(Path.of(node.log())).contains("clean shutdown"), node.name() + " shut down cleanly");
+        }
+    }
+
+    /**
+     * Issue 10 on a cluster: every node serves every key over the Redis protocol (no MOVED), and INCR from
+     * clients on all three nodes at once is atomic: no increment lost.
+     */
+    private static void redisProtocolOnEveryNode(LocalCluster cluster, HttpClient client) throws Exception {
+        List<Jedis> clients = new ArrayList<>();
+        try {
+            for (LocalCluster.Node node : cluster.nodes()) {
+                clients.add(new Jedis("127.0.0.1", node.respPort(), 10_000));
+            }
+            for (int i = 0; i < 30; i++) {
+                assertEquals("OK", clients.get(i % 3).set("resp-" + i, "v" + i));
+            }
+            for (Jedis jedis : clients) {
+                for (int i = 0; i < 30; i++) {
+                    assertEquals("v" + i, jedis.get("resp-" + i));
+                }
+                assertEquals("value-7", jedis.get("key-7"), "written through HTTP");
+            }
+            int perNode = 200;
+            List<CompletableFuture<Void>> writers = new ArrayList<>();
+            for (Jedis jedis : clients) {
+                writers.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < perNode; i++) {
+                        jedis.incr("shared-counter");
+                    }
+                }));
+            }
+            CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+            for (Jedis jedis : clients) {
+                assertEquals(String.valueOf(3 * perNode), jedis.get("shared-counter"));
+            }
+            HttpResponse<String> viaHttp = client.send(HttpRequest.newBuilder(URI.create(cluster.nodes().get(0).httpUrl()
+                    + "/v1/kv/shared-counter")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(String.valueOf(3 * perNode), viaHttp.body());
+            assertTrue(clients.get(1).keys("resp-*").size() == 30, "KEYS gathers every partition");
+        } finally {
+            clients.forEach(Jedis::close);
         }
     }
 
