@@ -129,6 +129,7 @@ command -v docker >/dev/null 2>&1 || need+=(docker.io)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || fail "missing ${need[*]}; run as root to install them"
@@ -292,10 +293,10 @@ check_graceful_exit() {
 # 1. One node alone: the image by itself, on the host's loopback (host network, as a single node would run
 #    without compose).
 
-read -r s_http s_mgmt s_remote <<<"$(free_ports 3)"
-log "single node: starting $single (host network; HTTP :$s_http, management :$s_mgmt, remoting :$s_remote)"
+read -r s_http s_mgmt s_remote s_resp <<<"$(free_ports 4)"
+log "single node: starting $single (host network; HTTP :$s_http, management :$s_mgmt, remoting :$s_remote, Redis :$s_resp)"
 timeout 60 docker run -d --name "$single" --network host \
-  -e CORECACHE_HTTP="127.0.0.1:$s_http" -e CORECACHE_MANAGEMENT="127.0.0.1:$s_mgmt" \
+  -e CORECACHE_HTTP="127.0.0.1:$s_http" -e CORECACHE_MANAGEMENT="127.0.0.1:$s_mgmt" -e CORECACHE_RESP="127.0.0.1:$s_resp" \
   -e CORECACHE_REMOTE="127.0.0.1:$s_remote" -e CORECACHE_PARTITIONS=8 \
   "$image" >/dev/null
 single_up=1
@@ -308,6 +309,9 @@ code="$(get "$s_http" "single-$run_id")"
 [ "$code" = 200 ] || fail "$single: GET answered $code: $(head -c 300 "$tmp/get.out")"
 [ "$(cat "$tmp/get.out")" = "value-$run_id" ] || fail "$single: GET returned '$(head -c 100 "$tmp/get.out")'"
 pass "$single: PUT then GET returns the value"
+[ "$(timeout 10 redis-cli -h 127.0.0.1 -p "$s_resp" GET "single-$run_id")" = "value-$run_id" ] \
+  || fail "$single: redis-cli GET did not return the value written through HTTP"
+pass "$single: redis-cli GET returns it through the Redis protocol"
 wait_healthy "$single" 40
 timeout 60 docker stop -t 30 "$single" >/dev/null
 check_graceful_exit "$single"
@@ -317,12 +321,14 @@ single_up=0
 # ---------------------------------------------------------------------------------------------------------
 # 2. The 3-node cluster from docker-compose.yml, on free loopback ports.
 
-read -r h1 h2 h3 m1 m2 m3 <<<"$(free_ports 6)"
+read -r h1 h2 h3 m1 m2 m3 r1 r2 r3 <<<"$(free_ports 9)"
 http_ports=("$h1" "$h2" "$h3")
 mgmt_ports=("$m1" "$m2" "$m3")
+resp_ports=("$r1" "$r2" "$r3")
 export CORECACHE_IMAGE="$image" CORECACHE_PUBLISH_HOST=127.0.0.1 \
   CORECACHE_NODE1_HTTP="$h1" CORECACHE_NODE2_HTTP="$h2" CORECACHE_NODE3_HTTP="$h3" \
-  CORECACHE_NODE1_MGMT="$m1" CORECACHE_NODE2_MGMT="$m2" CORECACHE_NODE3_MGMT="$m3"
+  CORECACHE_NODE1_MGMT="$m1" CORECACHE_NODE2_MGMT="$m2" CORECACHE_NODE3_MGMT="$m3" \
+  CORECACHE_NODE1_RESP="$r1" CORECACHE_NODE2_RESP="$r2" CORECACHE_NODE3_RESP="$r3"
 log "cluster: compose project $project; HTTP 127.0.0.1:{$h1,$h2,$h3}, management 127.0.0.1:{$m1,$m2,$m3}"
 compose_up=1
 timeout 180 "${compose[@]}" up -d --no-build >"$tmp/compose-up.log" 2>&1 \
@@ -461,6 +467,16 @@ for i in 0 1 2; do
   [ "$code" = 404 ] || fail "GET of deleted $gone via node$((i + 1)) answered $code, expected 404"
 done
 pass "a key deleted through node2 is gone (404) through every node"
+# The Redis protocol on every node: INCR through each, the total read through each.
+for i in 0 1 2; do
+  timeout 10 redis-cli -h 127.0.0.1 -p "${resp_ports[$i]}" INCRBY "docker-$run_id-counter" 5 >/dev/null \
+    || fail "redis-cli INCRBY via node$((i + 1)) failed"
+done
+for i in 0 1 2; do
+  got="$(timeout 10 redis-cli -h 127.0.0.1 -p "${resp_ports[$i]}" GET "docker-$run_id-counter")"
+  [ "$got" = 15 ] || fail "redis-cli GET via node$((i + 1)) returned '$got', expected 15"
+done
+pass "redis-cli: INCRBY 5 through each node, 15 read through every node"
 
 # The keys live on several nodes, so the reads above were routed between containers.
 curl -fsS -m 10 "http://127.0.0.1:$h1/v1/cluster" >"$tmp/cluster-keys.json" || fail "GET /v1/cluster via node1 failed"

@@ -21,9 +21,10 @@ import java.util.concurrent.Callable;
  * Flags override {@code CORECACHE_*} environment variables, which override the config file.
  */
 @Command(name = "server", description = {
-        "Runs a CoreCache node: durable data in ./data, HTTP on 127.0.0.1:8080, Pekko remoting on",
-        "127.0.0.1:25520, Pekko Management on 127.0.0.1:8558. Stop it with SIGTERM (Ctrl-C): it finishes the",
-        "requests in flight and syncs and closes its data. Settings: conf/application.conf."})
+        "Runs a CoreCache node: durable data in ./data, HTTP on 127.0.0.1:8080, the Redis protocol on",
+        "127.0.0.1:6380, Pekko remoting on 127.0.0.1:25520, Pekko Management on 127.0.0.1:8558. Stop it with",
+        "SIGTERM (Ctrl-C): it finishes the requests in flight and syncs and closes its data.",
+        "Settings: conf/application.conf."})
 final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", description = "data directory (env CORECACHE_DATA)")

@@ -41,9 +41,9 @@ final class ServerCommands {
             return done(RespValue.OK);
         });
         table.server("time", 1, call -> {
-            long micros = clock.instant().getEpochSecond() * 1_000_000 + clock.instant().getNano() / 1000;
-            return done(RespValue.array(List.of(RespValue.bulk(Long.toString(micros / 1_000_000)),
-                    RespValue.bulk(Long.toString(micros % 1_000_000)))));
+            java.time.Instant now = clock.instant();
+            return done(RespValue.array(List.of(RespValue.bulk(Long.toString(now.getEpochSecond())),
+                    RespValue.bulk(Long.toString(now.getNano() / 1000)))));
         });
         table.server("info", -1, server::info);
         table.server("command", -1, server::command);
