@@ -41,6 +41,8 @@ public record NodeSettings(
         Duration bitcaskMergeCheckEvery,
         long lsmMemtableBytes,
         long lsmBlockCacheBytes,
+        Duration expirySweepInterval,
+        int expirySweepKeys,
         List<String> seeds,
         int initialNodes) {
 
@@ -81,6 +83,8 @@ public record NodeSettings(
                     c.getDuration("bitcask.merge-check-every"),
                     c.getBytes("lsm.memtable-size"),
                     c.getBytes("lsm.block-cache-size"),
+                    c.getDuration("expiry.sweep-interval"),
+                    c.getInt("expiry.sweep-keys"),
                     List.copyOf(c.getStringList("cluster.seeds")),
                     c.getInt("cluster.initial-nodes"));
             settings.check();
@@ -127,6 +131,10 @@ public record NodeSettings(
         require(lsmMemtableBytes >= LsmOptions.MIN_MEMTABLE_BYTES && lsmMemtableBytes <= LsmOptions.MAX_MEMTABLE_BYTES,
                 "corecache.lsm.memtable-size must be 4KiB..1GiB, got " + lsmMemtableBytes + " bytes");
         require(lsmBlockCacheBytes >= 0, "corecache.lsm.block-cache-size must not be negative");
+        require(!expirySweepInterval.isNegative(), "corecache.expiry.sweep-interval must not be negative, got "
+                + expirySweepInterval);
+        require(expirySweepKeys >= 1 && expirySweepKeys <= 1_000_000,
+                "corecache.expiry.sweep-keys must be 1..1000000, got " + expirySweepKeys);
         for (String seed : seeds) {
             require(SEED.matcher(seed).matches(), "corecache.cluster.seeds must be HOST:PORT addresses (IPv6 as "
                     + "[::1]:PORT), got '" + seed + "'");

@@ -32,6 +32,7 @@ import io.corecache.cluster.op.Outcome;
 import io.corecache.engine.CorruptionException;
 import io.corecache.engine.Durability;
 import io.corecache.engine.Entry;
+import io.corecache.engine.ExpiredKeys;
 import io.corecache.engine.EngineStats;
 import io.corecache.engine.InvalidArgumentException;
 import io.corecache.engine.RangeCursor;
@@ -48,6 +49,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -74,6 +76,10 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
     private record SyncDone(Throwable failure) implements Command, NoSerializationVerificationNeeded {
     }
 
+    /** Time for the next step of the expiry sweep; never leaves this actor. */
+    private record SweepExpired() implements Command, NoSerializationVerificationNeeded {
+    }
+
     /** Stands for a version that exists but cannot be read; never returned to a client. */
     private static final Versioned UNREADABLE = new Versioned(new byte[0], 0, 0, 0, Versioned.NO_EXPIRY);
 
@@ -88,6 +94,8 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
     private final DirectReads directReads;
     private long revision;
     private boolean stopping;
+    /** Where the expiry sweep goes on; null: from the first key. */
+    private byte[] sweepFrom;
 
     static Behavior<Command> create(ReplicaId id, ReplicaHost host) {
         return Behaviors.setup(context -> {
@@ -103,7 +111,13 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
                 context.getLog().error("replica {} cannot open its engine: {}", id, e.toString());
                 return Unavailable.create(id, "could not open its data: " + e.getMessage());
             }
-            return new PartitionReplica(context, id, host, engine);
+            return Behaviors.<Command>withTimers(timers -> {
+                Duration every = host.settings().expirySweepInterval();
+                if (!every.isZero()) {
+                    timers.startTimerWithFixedDelay(new SweepExpired(), every);
+                }
+                return new PartitionReplica(context, id, host, engine);
+            });
         });
     }
 
@@ -132,6 +146,7 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
                 .onMessage(GetStats.class, this::onStats)
                 .onMessage(Wake.class, this::onWake)
                 .onMessage(SyncDone.class, this::onSyncDone)
+                .onMessage(SweepExpired.class, sweep -> onSweepExpired())
                 .onMessage(ReplicaProtocol.Stop.class, stop -> onStopRequested())
                 .onSignal(PostStop.class, signal -> onStop())
                 .build();
@@ -340,6 +355,32 @@ public final class PartitionReplica extends AbstractBehavior<Command> {
             return this;
         }
         answerRead(scan.replyTo(), new ScanPage(entries, more));
+        return this;
+    }
+
+    /**
+     * One step of the expiry sweep: deletes the expired keys among the next {@code sweep-keys} keys. A
+     * tombstone for an expired key changes nothing a reader can see (the key was already absent), so the
+     * deletes neither wait for an fsync nor hold back direct reads; a crash that loses them loses nothing.
+     */
+    private Behavior<Command> onSweepExpired() {
+        if (stopping || durable.pending() >= host.settings().maxInFlightPerPartition()) {
+            return this;
+        }
+        try {
+            ExpiredKeys found = engine.expiredKeys(sweepFrom, host.settings().expirySweepKeys(), host.clock().millis());
+            sweepFrom = found.resumeAt();
+            if (!found.keys().isEmpty()) {
+                WriteBatch write = new WriteBatch(revision + 1);
+                found.keys().forEach(write::delete);
+                engine.write(write);
+                revision++;
+                getContext().getLog().debug("replica {}: swept {} expired keys", id, found.keys().size());
+            }
+        } catch (RuntimeException e) {
+            // A read or write failure here is reported by the next request that meets it; the sweep retries.
+            getContext().getLog().warn("replica {}: expiry sweep failed: {}", id, e.toString());
+        }
         return this;
     }
 

@@ -41,6 +41,14 @@ public interface StorageEngine extends AutoCloseable {
      */
     RangeCursor scan(byte[] start, byte[] end, int limit);
 
+    /**
+     * The keys from {@code start} on whose current version has expired at {@code now}, looking at no more than
+     * {@code budget} keys: one step of the background sweep that deletes expired keys, so their bytes are
+     * reclaimed even where no merge or compaction would pass. Expired versions are never returned by reads
+     * whether or not they were swept.
+     */
+    ExpiredKeys expiredKeys(byte[] start, int budget, long now);
+
     /** Makes every write acknowledged so far durable, whatever the durability mode. */
     void sync();
 

@@ -153,6 +153,33 @@ public abstract class StorageEngineContractTest {
     }
 
     @Test
+    void anExpirySweepFindsExpiredKeysStepByStep() {
+        engine.put(b("a"), b("v"), 1);
+        engine.put(b("b"), b("v"), 2, clock.millis() + 1_000);
+        engine.put(b("c"), b("v"), 3, clock.millis() + 5_000);
+        engine.put(b("d"), b("v"), 4, clock.millis() + 1_000);
+        engine.put(b("d"), b("w"), 5); // overwritten without expiry: not expired
+        clock.advance(2_000);
+        ExpiredKeys all = engine.expiredKeys(null, 100, clock.millis());
+        assertEquals(List.of("b"), all.keys().stream().map(String::new).toList());
+        assertNull(all.resumeAt(), "every key looked at: the sweep starts again next time");
+
+        ExpiredKeys first = engine.expiredKeys(null, 2, clock.millis());
+        assertEquals(List.of("b"), first.keys().stream().map(String::new).toList());
+        assertNotNull(first.resumeAt());
+        ExpiredKeys second = engine.expiredKeys(first.resumeAt(), 2, clock.millis());
+        assertEquals(List.of(), second.keys());
+        clock.advance(5_000);
+        ExpiredKeys later = engine.expiredKeys(first.resumeAt(), 100, clock.millis());
+        assertEquals(List.of("c"), later.keys().stream().map(String::new).toList());
+        assertNull(later.resumeAt());
+
+        engine.delete(b("b"), 6);
+        assertEquals(List.of("c"), engine.expiredKeys(null, 100, clock.millis()).keys().stream().map(String::new).toList(),
+                "a deleted key is not expired any more");
+    }
+
+    @Test
     void keyRecreatedAfterExpiryGetsNewCreationTime() {
         engine.put(b("t"), b("v"), 1, clock.millis() + 10);
         clock.advance(100);

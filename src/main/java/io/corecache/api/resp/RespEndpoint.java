@@ -87,6 +87,10 @@ public final class RespEndpoint {
             clients.errorReplies.increment();
             return done(RespValue.err(error.message()), true);
         }
+        if (session.quitting()) {
+            // As Redis: nothing sent after QUIT is executed, even if it came in the same packet.
+            return CompletableFuture.completedFuture(new Response(ByteString.emptyByteString(), true));
+        }
         Command command = (Command) request;
         List<byte[]> args = command.args();
         clients.commandsProcessed.increment();
@@ -98,6 +102,9 @@ public final class RespEndpoint {
             return error(unknownCommand(args), false);
         }
         boolean quit = name.equals("quit") || name.equals("exit");
+        if (quit) {
+            session.quit();
+        }
         if (!session.authenticated() && !BEFORE_AUTH.contains(name)) {
             return error("NOAUTH Authentication required.", false);
         }
@@ -105,9 +112,7 @@ public final class RespEndpoint {
             return error("ERR wrong number of arguments for '" + name + "' command", false);
         }
         if (command.tooLargeIndex() >= 0) {
-            return error("ERR argument " + command.tooLargeIndex() + " of '" + name + "' is "
-                    + command.tooLargeLength() + " bytes; no key or value may exceed " + maxArgumentBytes()
-                    + " bytes (corecache.limits.max-value-bytes)", false);
+            return error(tooLarge(spec, args.size(), command), false);
         }
         int[] writes = spec.write() ? writePartitions(spec, args) : new int[0];
         Call call = new Call(args, name, session, store);
@@ -126,6 +131,20 @@ public final class RespEndpoint {
             partitions[i] = store.partitionOf(args.get(positions[i]));
         }
         return partitions;
+    }
+
+    /** An argument the decoder dropped for its size, named by its role: a key's limit or a value's. */
+    private String tooLarge(CommandSpec spec, int argc, Command command) {
+        int index = command.tooLargeIndex();
+        boolean key = false;
+        for (int position : spec.keyPositions(argc)) {
+            key |= position == index;
+        }
+        return key
+                ? "ERR key is " + command.tooLargeLength() + " bytes; the limit is " + node.limits().maxKeyBytes()
+                        + " (corecache.limits.max-key-bytes)"
+                : "ERR value is " + command.tooLargeLength() + " bytes; the limit is "
+                        + node.limits().maxValueBytes() + " (corecache.limits.max-value-bytes)";
     }
 
     /** Redis's wording: "unknown command 'X', with args beginning with: 'a' 'b' ". */

@@ -27,6 +27,8 @@ final class RespSession {
     private final long connectedAt;
     private final AtomicIntegerArray writesInFlight;
     private volatile boolean authenticated;
+    /** Set by QUIT as it arrives: later commands of the connection are dropped, never executed. */
+    private volatile boolean quitting;
     private volatile String name = "";
     private volatile String lastCommand = "NULL";
     private volatile long lastActiveAt;
@@ -105,6 +107,14 @@ final class RespSession {
 
     long connectedAt() {
         return connectedAt;
+    }
+
+    boolean quitting() {
+        return quitting;
+    }
+
+    void quit() {
+        quitting = true;
     }
 
     boolean authenticated() {

@@ -2,6 +2,7 @@ package io.corecache.engine.bitcask;
 
 import io.corecache.engine.CorruptionException;
 import io.corecache.engine.EngineStats;
+import io.corecache.engine.ExpiredKeys;
 import io.corecache.engine.Entry;
 import io.corecache.engine.FileHandle;
 import io.corecache.engine.FileOps;
@@ -182,6 +183,47 @@ public final class BitcaskEngine implements StorageEngine {
         }
         checkOpen();
         return new BitcaskCursor(this, snapshot(start, end, limit), start, end, limit);
+    }
+
+    /**
+     * Looks at the key directory only, except for keys that have an expiry (the directory marks them): their
+     * record is read for its expiry time.
+     */
+    @Override
+    public ExpiredKeys expiredKeys(byte[] start, int budget, long now) {
+        checkOpen();
+        List<byte[]> expired = new ArrayList<>();
+        byte[] last = null;
+        int examined = 0;
+        Snapshot snapshot = snapshot(start, null, budget);
+        try {
+            for (KeyDirPage page : snapshot.pages()) {
+                int from = 0;
+                if (start != null && start.length > 0 && page == snapshot.pages().get(0)) {
+                    int index = page.find(start);
+                    from = index >= 0 ? index : -index - 1;
+                }
+                for (int i = from; i < page.count() && examined < budget; i++, examined++) {
+                    Location location = page.location(i);
+                    last = page.key(i);
+                    if (location.expires() && expiredAt(snapshot, location, now)) {
+                        expired.add(last);
+                    }
+                }
+            }
+        } finally {
+            snapshot.release();
+        }
+        return new ExpiredKeys(expired, examined < budget || last == null ? null : Arrays.copyOf(last, last.length + 1));
+    }
+
+    private boolean expiredAt(Snapshot snapshot, Location location, long now) {
+        for (DataFile file : snapshot.files()) {
+            if (file.handle == location.file()) {
+                return readRecord(file, location).version().isExpiredAt(now);
+            }
+        }
+        return false;
     }
 
     /** The key-directory pages and pinned files for a scan, taken together under the lock. */

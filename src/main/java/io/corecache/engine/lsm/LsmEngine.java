@@ -3,6 +3,7 @@ package io.corecache.engine.lsm;
 import io.corecache.engine.Durability;
 import io.corecache.engine.EngineStats;
 import io.corecache.engine.Entry;
+import io.corecache.engine.ExpiredKeys;
 import io.corecache.engine.FileOps;
 import io.corecache.engine.InvalidArgumentException;
 import io.corecache.engine.Limits;
@@ -23,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -267,17 +269,44 @@ public final class LsmEngine implements StorageEngine {
         if (restoring) {
             return new LsmCursor(List.<Entry>of().iterator(), 0, () -> { });
         }
+        return scanAsOf(start, end, limit, clock.millis());
+    }
+
+    /** A scan that decides expiry at {@code now}; at 0 nothing has expired, so expired versions show too. */
+    private RangeCursor scanAsOf(byte[] start, byte[] end, int limit, long now) {
         RangeCursor cursor;
         do {
             long snapshot = visible.sequence();
             snapshotTaken();
-            cursor = scanAt(snapshot, start, end, limit);
+            cursor = scanAt(snapshot, start, end, limit, now);
         } while (cursor == null);
         return cursor;
     }
 
+    @Override
+    public ExpiredKeys expiredKeys(byte[] start, int budget, long now) {
+        checkOpen();
+        List<byte[]> expired = new ArrayList<>();
+        if (restoring) {
+            return new ExpiredKeys(expired, null);
+        }
+        byte[] last = null;
+        int examined = 0;
+        try (RangeCursor cursor = scanAsOf(start, null, budget, 0)) {
+            while (cursor.hasNext()) {
+                Entry entry = cursor.next();
+                examined++;
+                last = entry.key();
+                if (entry.version().isExpiredAt(now)) {
+                    expired.add(last);
+                }
+            }
+        }
+        return new ExpiredKeys(expired, examined < budget || last == null ? null : Arrays.copyOf(last, last.length + 1));
+    }
+
     /** A cursor at {@code snapshot}, or null when a compaction installed since then makes it stale. */
-    private RangeCursor scanAt(long snapshot, byte[] start, byte[] end, int limit) {
+    private RangeCursor scanAt(long snapshot, byte[] start, byte[] end, int limit, long now) {
         byte[] from = start == null || start.length == 0 ? null : start;
         List<Iterator<InternalEntry>> sources = new ArrayList<>();
         for (Memtable memtable : memtables.newestFirst()) {
@@ -296,7 +325,7 @@ public final class LsmEngine implements StorageEngine {
                     sources.add(from == null ? reader.iterator() : reader.iterator(from, BlockBuilder.MAX_SEQUENCE));
                 }
             }
-            VisibleEntries entries = new VisibleEntries(new MergingIterator(sources), snapshot, end, clock.millis());
+            VisibleEntries entries = new VisibleEntries(new MergingIterator(sources), snapshot, end, now);
             return new LsmCursor(entries, limit, () -> release(pin));
         } catch (RuntimeException e) {
             release(pin);
@@ -735,7 +764,7 @@ public final class LsmEngine implements StorageEngine {
         RangeCursor snapshot;
         do {
             point = visible;
-            snapshot = restoring ? scan(null, null, 0) : scanAt(point.sequence(), null, null, Integer.MAX_VALUE);
+            snapshot = restoring ? scan(null, null, 0) : scanAt(point.sequence(), null, null, Integer.MAX_VALUE, clock.millis());
         } while (snapshot == null);
         CheckpointWriter writer = new CheckpointWriter(out);
         try (RangeCursor cursor = snapshot) {
