@@ -34,60 +34,54 @@ final class Glob {
         return prefix.toByteArray();
     }
 
-    boolean matches(byte[] text) {
-        return match(0, text, 0);
-    }
-
-    private boolean match(int p, byte[] s, int i) {
-        while (p < pattern.length) {
-            byte c = pattern[p];
-            switch (c) {
-                case '*' -> {
-                    while (p + 1 < pattern.length && pattern[p + 1] == '*') {
-                        p++;
-                    }
-                    if (p + 1 == pattern.length) {
-                        return true;
-                    }
-                    for (int k = i; k <= s.length; k++) {
-                        if (match(p + 1, s, k)) {
-                            return true;
-                        }
-                    }
-                    return false;
-                }
-                case '?' -> {
-                    if (i >= s.length) {
-                        return false;
-                    }
-                    i++;
-                    p++;
-                }
-                case '[' -> {
-                    if (i >= s.length) {
-                        return false;
-                    }
-                    int end = classEnd(p);
-                    if (!inClass(p + 1, end, s[i])) {
-                        return false;
-                    }
-                    i++;
-                    p = end + 1;
-                }
-                default -> {
-                    if (c == '\\' && p + 1 < pattern.length) {
-                        p++;
-                        c = pattern[p];
-                    }
-                    if (i >= s.length || s[i] != c) {
-                        return false;
-                    }
-                    i++;
-                    p++;
-                }
+    /**
+     * Every token but '*' consumes exactly one byte, so when the rest fails after a '*', only the latest '*'
+     * needs to take one more byte: no recursion, at most pattern x text steps (Redis fixed its exponential
+     * backtracking, CVE-2022-36021; this never had to).
+     */
+    boolean matches(byte[] s) {
+        int p = 0;
+        int i = 0;
+        int starP = -1;
+        int starI = -1;
+        while (i < s.length) {
+            if (p < pattern.length && pattern[p] == '*') {
+                starP = ++p;
+                starI = i;
+                continue;
+            }
+            int next = p < pattern.length ? matchOne(p, s[i]) : -1;
+            if (next >= 0) {
+                p = next;
+                i++;
+            } else if (starP >= 0) {
+                p = starP;
+                i = ++starI;
+            } else {
+                return false;
             }
         }
-        return i == s.length;
+        while (p < pattern.length && pattern[p] == '*') {
+            p++;
+        }
+        return p == pattern.length;
+    }
+
+    /** The pattern index after the token at {@code p} if it matches byte {@code b}, else -1. */
+    private int matchOne(int p, byte b) {
+        byte c = pattern[p];
+        if (c == '?') {
+            return p + 1;
+        }
+        if (c == '[') {
+            int end = classEnd(p);
+            return inClass(p + 1, end, b) ? Math.min(end + 1, pattern.length) : -1;
+        }
+        if (c == '\\' && p + 1 < pattern.length) {
+            p++;
+            c = pattern[p];
+        }
+        return c == b ? p + 1 : -1;
     }
 
     /** The index of the ']' closing the class opened at {@code open} (the pattern's end if none). */

@@ -18,6 +18,7 @@ public record AddFloat(String delta) implements KeyOperation {
         BigDecimal increment = Numbers.parseDecimal(delta.getBytes(StandardCharsets.US_ASCII));
         BigDecimal base = current == null ? BigDecimal.ZERO : Numbers.parseDecimal(current.value());
         byte[] stored = Numbers.formatDecimal(base.add(increment)).getBytes(StandardCharsets.US_ASCII);
+        Numbers.checkLength(stored.length, maxValueBytes);
         return Outcome.store(stored, current == null ? Versioned.NO_EXPIRY : current.expiresAt(),
                 new Applied(true, stored, 0));
     }

@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Numbers {
 
+    /** Redis's MAX_LONG_DOUBLE_CHARS: longer text is not a float. */
+    private static final int MAX_DECIMAL_CHARS = 5 * 1024;
+
     private Numbers() {
     }
 
@@ -57,13 +60,23 @@ public final class Numbers {
     public static BigDecimal parseDecimal(byte[] value) {
         String text = new String(value, StandardCharsets.US_ASCII);
         try {
+            if (value.length >= MAX_DECIMAL_CHARS) {
+                throw new NumberFormatException("too long");
+            }
             // Double first: it rejects what is not a number and tells a finite one from one out of range,
             // before BigDecimal would happily build a number with a billion-digit exponent.
             double d = Double.parseDouble(text);
             if (value.length == 0 || Double.isInfinite(d) || Double.isNaN(d) || !isPlainNumber(text)) {
                 throw new NumberFormatException(text);
             }
-            return new BigDecimal(text);
+            BigDecimal parsed = new BigDecimal(text);
+            if (parsed.signum() == 0) {
+                return BigDecimal.ZERO; // "0e-999999999": drop a scale that would make every sum huge
+            }
+            if (d == 0.0) {
+                throw new NumberFormatException(text); // underflow: strtold's ERANGE, refused by Redis
+            }
+            return parsed;
         } catch (NumberFormatException e) {
             throw new OperationException(OperationException.NOT_FLOAT, "value is not a valid float");
         }

@@ -18,7 +18,9 @@ public record SetRange(long offset, byte[] bytes) implements KeyOperation {
         if (bytes.length == 0) {
             return Outcome.unchanged(new Applied(false, null, old.length));
         }
-        long length = Math.max(old.length, offset + bytes.length);
+        // offset + length may wrap: saturate so a huge offset is "too large", never a negative index.
+        long end = offset > Long.MAX_VALUE - bytes.length ? Long.MAX_VALUE : offset + bytes.length;
+        long length = Math.max(old.length, end);
         Numbers.checkLength(length, maxValueBytes);
         byte[] updated = new byte[(int) length];
         System.arraycopy(old, 0, updated, 0, old.length);

@@ -32,7 +32,9 @@ public record SetValue(byte[] value, Expiry expiry, Condition condition, boolean
         }
         long expiresAt = expiry.resolve(current, now);
         if (expiry.isPast(expiresAt, now)) {
-            throw new OperationException(OperationException.BAD_EXPIRY, "invalid expire time");
+            // Redis stores the value with that expiry: OK, and the key is gone at once.
+            Applied done = new Applied(true, old, 0);
+            return current == null ? Outcome.unchanged(done) : Outcome.delete(done);
         }
         return Outcome.store(value, expiresAt, new Applied(true, old, 0));
     }

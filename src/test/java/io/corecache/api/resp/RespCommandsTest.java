@@ -215,6 +215,21 @@ class RespCommandsTest {
     }
 
     @Test
+    void expiredKeysAreReclaimedByTheBackgroundSweep() throws InterruptedException {
+        for (int i = 0; i < 20; i++) {
+            jedis.set("gone:" + i, "v", SetParams.setParams().px(100));
+        }
+        jedis.set("stays", "v");
+        assertEquals(21, jedis.dbSize(), "Bitcask counts expired keys until they are reclaimed");
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (jedis.dbSize() > 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, jedis.dbSize(), "the sweep (every 1 s) deleted the expired keys");
+        assertEquals("v", jedis.get("stays"));
+    }
+
+    @Test
     void renameAndCopy() {
         jedis.set("src", "v", SetParams.setParams().ex(1000));
         assertEquals("OK", jedis.rename("src", "dst"));
