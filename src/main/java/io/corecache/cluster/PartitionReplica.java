@@ -1,6 +1,5 @@
 package io.corecache.cluster;
 
-import io.corecache.cluster.ReplicaProtocol.Applied;
 import io.corecache.cluster.ReplicaProtocol.Apply;
 import io.corecache.cluster.ReplicaProtocol.Batch;
 import io.corecache.cluster.ReplicaProtocol.BatchApplied;
