@@ -5,11 +5,13 @@ import io.corecache.api.resp.Request.ProtocolError;
 import io.corecache.cluster.NodeSettings;
 import io.corecache.cluster.Router;
 import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,6 +82,32 @@ public final class RespEndpoint {
     /** No argument can be longer than the largest value (keys are shorter still). */
     int maxArgumentBytes() {
         return Math.max(node.limits().maxValueBytes(), node.limits().maxKeyBytes());
+    }
+
+    /**
+     * Executes requests that arrived together (a pipeline's share of one packet), all started at once in
+     * order, and answers their replies as one write: per request, the stream then does no work at all.
+     * Replies after one that closes the connection are dropped, as their requests were.
+     */
+    CompletionStage<Response> executeAll(RespSession session, List<Request> requests) {
+        if (requests.size() == 1) {
+            return execute(session, requests.get(0));
+        }
+        List<CompletableFuture<Response>> replies = new ArrayList<>(requests.size());
+        for (Request request : requests) {
+            replies.add(execute(session, request).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(unused -> {
+            ByteStringBuilder bytes = new ByteStringBuilder();
+            for (CompletableFuture<Response> reply : replies) {
+                Response response = reply.join();
+                bytes.append(response.bytes());
+                if (response.close()) {
+                    return new Response(bytes.result(), true);
+                }
+            }
+            return new Response(bytes.result(), false);
+        });
     }
 
     CompletionStage<Response> execute(RespSession session, Request request) {

@@ -30,9 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The Redis-protocol endpoint on Pekko Streams TCP. Per connection: bytes are decoded into requests,
- * requests executed (up to {@code pipeline-depth} at once, replies in order), replies encoded and written,
- * several to a packet when the client pipelines. A client that does not read its replies fills the
+ * The Redis-protocol endpoint on Pekko Streams TCP. Per connection: bytes are decoded into requests; the
+ * requests of one packet execute together, in groups of at most {@code pipeline-depth}, and their replies
+ * are written together, in order; so a pipelined command costs the stream nothing of its own. A client that does not read its replies fills the
  * connection's buffers, and then its own requests wait: backpressure, not memory, bounds a slow reader.
  *
  * <p>On shutdown the port is unbound first; connections then stop reading, finish the commands they started
@@ -121,13 +121,29 @@ public final class RespServer {
         if (!settings.idleTimeout().isZero()) {
             in = in.idleTimeout(settings.idleTimeout());
         }
+        int depth = settings.pipelineDepth();
         return in
-                .mapConcat(decoder::feed)
-                .mapAsync(settings.pipelineDepth(), request -> endpoint.execute(session, request))
+                .mapConcat(bytes -> groups(decoder.feed(bytes), depth))
+                .mapAsync(1, group -> endpoint.executeAll(session, group))
                 .takeWhile(response -> !response.close(), true)
                 .map(RespEndpoint.Response::bytes)
                 .batchWeighted(WRITE_BATCH_BYTES, bytes -> (long) bytes.size(), bytes -> bytes, ByteString::concat)
                 .watchTermination((unused, done) -> done);
+    }
+
+    /**
+     * The requests of one packet in groups of at most {@code depth}: a group executes at once and the next
+     * waits for it, so at most {@code depth} commands of a connection are in flight.
+     */
+    private static List<List<Request>> groups(List<Request> requests, int depth) {
+        if (requests.size() <= depth) {
+            return requests.isEmpty() ? List.of() : List.of(requests);
+        }
+        List<List<Request>> groups = new java.util.ArrayList<>();
+        for (int from = 0; from < requests.size(); from += depth) {
+            groups.add(requests.subList(from, Math.min(requests.size(), from + depth)));
+        }
+        return groups;
     }
 
     private java.util.concurrent.CompletionStage<Done> finishConnections(Duration deadline) {
