@@ -69,20 +69,33 @@ final class KeyCommands {
     /** EXPIRE key amount [NX | XX | GT | LT]: a time not in the future deletes the key, as in Redis. */
     private static CompletionStage<RespValue> expire(Call call, String unit) {
         long amount = call.integer(2);
-        SetExpiry.Condition condition = SetExpiry.Condition.ALWAYS;
+        boolean nx = false;
+        boolean xx = false;
+        boolean gt = false;
+        boolean lt = false;
         for (int i = 3; i < call.argc(); i++) {
-            SetExpiry.Condition option = switch (call.option(i)) {
-                case "NX" -> SetExpiry.Condition.IF_NONE;
-                case "XX" -> SetExpiry.Condition.IF_SET;
-                case "GT" -> SetExpiry.Condition.IF_LATER;
-                case "LT" -> SetExpiry.Condition.IF_EARLIER;
+            switch (call.option(i)) {
+                case "NX" -> nx = true;
+                case "XX" -> xx = true;
+                case "GT" -> gt = true;
+                case "LT" -> lt = true;
                 default -> throw CommandError.err("Unsupported option " + call.text(i));
-            };
-            if (condition != SetExpiry.Condition.ALWAYS && condition != option) {
-                throw CommandError.err("NX and XX, GT or LT options at the same time are not compatible");
             }
-            condition = option;
         }
+        // Redis 7's rules: NX goes with nothing else; GT and LT exclude each other; XX may join GT or LT.
+        if (nx && (xx || gt || lt)) {
+            throw CommandError.err("NX and XX, GT or LT options at the same time are not compatible");
+        }
+        if (gt && lt) {
+            throw CommandError.err("GT and LT options at the same time are not compatible");
+        }
+        // GT and LT already treat a key without expiry as expiring never: with XX, GT adds nothing (it never
+        // applies to such a key), and XX LT must not apply to one, which IF_EARLIER alone would.
+        SetExpiry.Condition condition = nx ? SetExpiry.Condition.IF_NONE
+                : gt ? SetExpiry.Condition.IF_LATER
+                : lt ? (xx ? SetExpiry.Condition.IF_SET_AND_EARLIER : SetExpiry.Condition.IF_EARLIER)
+                : xx ? SetExpiry.Condition.IF_SET
+                : SetExpiry.Condition.ALWAYS;
         boolean seconds = unit.equals("EX") || unit.equals("EXAT");
         if (seconds && (amount > Long.MAX_VALUE / 1000 || amount < Long.MIN_VALUE / 1000)) {
             throw CommandError.err("invalid expire time in '" + call.name() + "' command");
@@ -192,6 +205,9 @@ final class KeyCommands {
         }
         boolean overwrite = replace;
         byte[] source = call.arg(1);
+        if (Arrays.equals(source, call.arg(2))) {
+            throw CommandError.err("source and destination objects are the same");
+        }
         return call.store().get(source, call.direct(source), call.name()).thenCompose(v -> {
             long ttl = v == null ? -1 : ttlMillis(v);
             if (ttl < 0) {

@@ -34,6 +34,8 @@ public final class RequestDecoder {
     static final int MAX_HEADER_LINE = 64 * 1024;
 
     private static final int INITIAL_LINE_CAPACITY = 128;
+    /** A bulk's first buffer; doubled as its bytes arrive, up to its announced length. */
+    private static final int INITIAL_BULK_BYTES = 16 * 1024;
 
     /** What {@link #parseLength} answers for a malformed number. */
     private static final long INVALID = Long.MIN_VALUE;
@@ -73,6 +75,10 @@ public final class RequestDecoder {
     // The bulk being read (BULK_DATA), counted off (BULK_SKIP), or closed (BULK_CRLF).
     private byte[] bulk;
     private int bulkFilled;
+    /** The length the bulk being read announced; {@code bulk} grows towards it as bytes arrive. */
+    private int bulkLength;
+    /** Bytes of the arguments kept so far for the request being read. */
+    private long keptBytes;
     private long bulkRemaining;
     private int crlfSeen;
 
@@ -163,6 +169,7 @@ public final class RequestDecoder {
                 state = State.REQUEST_START; // an empty request: Redis ignores it
             } else {
                 argsMissing = (int) count;
+                keptBytes = 0;
                 args = new ArrayList<>(Math.min(argsMissing, 64)); // a hostile *n must not allocate much
                 tooLargeIndex = -1;
                 tooLargeLength = 0;
@@ -185,17 +192,33 @@ public final class RequestDecoder {
             bulkRemaining = length;
             state = State.BULK_SKIP;
         } else {
-            bulk = new byte[(int) length];
+            keptBytes += length;
+            if (keptBytes > maxBulkLength) {
+                // Kept arguments are memory: a request of a million 1 MiB arguments must not hold a TiB.
+                fail("Protocol error: request larger than " + maxBulkLength + " bytes");
+                return;
+            }
+            // Grown as the bytes arrive: a "$1048576" with nothing after it must not pin a MiB.
+            bulkLength = (int) length;
+            bulk = new byte[Math.min(bulkLength, INITIAL_BULK_BYTES)];
             bulkFilled = 0;
-            state = State.BULK_DATA;
+            if (bulkLength == 0) {
+                crlfSeen = 0;
+                state = State.BULK_CRLF;
+            } else {
+                state = State.BULK_DATA;
+            }
         }
     }
 
     private int readBulkData(byte[] in, int i, int end) {
+        if (bulkFilled == bulk.length) {
+            bulk = Arrays.copyOf(bulk, (int) Math.min(bulkLength, 2L * bulk.length));
+        }
         int n = Math.min(end - i, bulk.length - bulkFilled);
         System.arraycopy(in, i, bulk, bulkFilled, n);
         bulkFilled += n;
-        if (bulkFilled == bulk.length) {
+        if (bulkFilled == bulkLength) {
             crlfSeen = 0;
             state = State.BULK_CRLF;
         }

@@ -31,6 +31,9 @@ public final class RespEndpoint {
     private static final Set<String> BEFORE_AUTH = Set.of("auth", "hello", "quit", "exit");
     /** Server-side SCAN cursors kept; see {@link ScanCursors}. */
     private static final int SCAN_CURSORS = 10_000;
+    /** Redis's limits: an inline line of at most 64 KiB, at most 1M arguments in a multibulk request. */
+    private static final int INLINE_LIMIT = 64 * 1024;
+    private static final int MULTIBULK_LIMIT = 1024 * 1024;
 
     private final RespSettings settings;
     private final NodeSettings node;
@@ -75,9 +78,6 @@ public final class RespEndpoint {
     RequestDecoder decoder() {
         return new RequestDecoder(maxArgumentBytes(), settings.maxBulkLength(), INLINE_LIMIT, MULTIBULK_LIMIT);
     }
-
-    private static final int INLINE_LIMIT = 64 * 1024;
-    private static final int MULTIBULK_LIMIT = 1024 * 1024;
 
     /** No argument can be longer than the largest value (keys are shorter still). */
     int maxArgumentBytes() {

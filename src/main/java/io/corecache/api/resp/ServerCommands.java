@@ -67,14 +67,24 @@ final class ServerCommands {
         if (call.argc() > 3) {
             throw CommandError.syntax();
         }
+        if (call.argc() == 2 && !endpoint.settings().requiresAuth()) {
+            throw CommandError.err("AUTH <password> called without any password configured for the default user. "
+                    + "Are you sure your configuration is correct?");
+        }
         authenticate(call, call.argc() == 3 ? call.text(1) : "default", call.text(call.argc() - 1));
         return done(RespValue.OK);
     }
 
+    /**
+     * Without a password the default user needs none (Redis's "nopass"): AUTH default anything succeeds, so
+     * clients configured with a user and password connect; only the one-argument form is refused, as Redis does.
+     */
     private void authenticate(Call call, String user, String password) {
         if (!endpoint.settings().requiresAuth()) {
-            throw CommandError.err("AUTH <password> called without any password configured for the default user. "
-                    + "Are you sure your configuration is correct?");
+            if (!user.equals("default")) {
+                throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
+            }
+            return;
         }
         if (!user.equals("default") || !endpoint.passwordMatches(password)) {
             throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");

@@ -85,7 +85,7 @@ public final class Numbers {
     /** A number as Redis prints an INCRBYFLOAT result: plain digits, no exponent, no trailing zeros. */
     public static String formatDecimal(BigDecimal value) {
         if (Double.isInfinite(value.doubleValue())) {
-            throw new OperationException(OperationException.NOT_FLOAT, "increment would produce NaN or Infinity");
+            throw new OperationException(OperationException.OVERFLOW, "increment would produce NaN or Infinity");
         }
         BigDecimal stripped = value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
         return stripped.toPlainString();

@@ -10,8 +10,11 @@ import io.corecache.engine.Versioned;
  */
 public record SetExpiry(Expiry expiry, Condition condition) implements KeyOperation {
 
-    /** Redis 7's options: always, NX (only without expiry), XX (only with), GT / LT (only later / earlier). */
-    public enum Condition { ALWAYS, IF_NONE, IF_SET, IF_LATER, IF_EARLIER }
+    /**
+     * Redis 7's options: always, NX (only without expiry), XX (only with), GT / LT (only later / earlier),
+     * and XX LT (only with an expiry, and earlier).
+     */
+    public enum Condition { ALWAYS, IF_NONE, IF_SET, IF_LATER, IF_EARLIER, IF_SET_AND_EARLIER }
 
     @Override
     public Outcome apply(Versioned current, long now, int maxValueBytes) {
@@ -26,6 +29,7 @@ public record SetExpiry(Expiry expiry, Condition condition) implements KeyOperat
             case IF_SET -> hasExpiry;
             case IF_LATER -> hasExpiry && expiresAt > current.expiresAt();
             case IF_EARLIER -> !hasExpiry || expiresAt < current.expiresAt();
+            case IF_SET_AND_EARLIER -> hasExpiry && expiresAt < current.expiresAt();
         };
         if (!holds) {
             return Outcome.unchanged(new Applied(false, null, 0));

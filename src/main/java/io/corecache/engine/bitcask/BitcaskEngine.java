@@ -217,10 +217,15 @@ public final class BitcaskEngine implements StorageEngine {
         return new ExpiredKeys(expired, examined < budget || last == null ? null : Arrays.copyOf(last, last.length + 1));
     }
 
+    /** A record that cannot be read is not the sweep's to judge: a read reports it; the sweep goes on. */
     private boolean expiredAt(Snapshot snapshot, Location location, long now) {
         for (DataFile file : snapshot.files()) {
             if (file.handle == location.file()) {
-                return readRecord(file, location).version().isExpiredAt(now);
+                try {
+                    return readRecord(file, location).version().isExpiredAt(now);
+                } catch (CorruptionException e) {
+                    return false;
+                }
             }
         }
         return false;

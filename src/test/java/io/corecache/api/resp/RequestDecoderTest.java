@@ -272,6 +272,33 @@ class RequestDecoderTest {
         }
     }
 
+    @Test
+    void aBigBulkArrivingInPiecesIsAssembledWhole() {
+        byte[] value = new byte[100_000];
+        new java.util.Random(7).nextBytes(value);
+        byte[] header = raw("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100000\r\n");
+        RequestDecoder decoder = new RequestDecoder(200_000, MAX_BULK, MAX_INLINE, MAX_MULTIBULK);
+        List<Request> requests = new ArrayList<>(decoder.feed(ByteString.fromArray(header)));
+        for (int at = 0; at < value.length; at += 999) {
+            requests.addAll(decoder.feed(ByteString.fromArray(value, at, Math.min(999, value.length - at))));
+        }
+        requests.addAll(decoder.feed(bytes("\r\n")));
+        Request.Command command = assertInstanceOf(Request.Command.class, requests.get(0));
+        assertEquals(1, requests.size());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(value, command.args().get(2));
+    }
+
+    @Test
+    void aRequestWhoseKeptArgumentsExceedTheBulkLimitIsAProtocolError() {
+        // Each argument is within the limits; together they would make one request hold more than max-bulk-length.
+        RequestDecoder decoder = new RequestDecoder(600, 1000, MAX_INLINE, MAX_MULTIBULK);
+        String arg = "x".repeat(400);
+        List<Request> requests = decoder.feed(bytes("*3\r\n$400\r\n" + arg + "\r\n$400\r\n" + arg
+                + "\r\n$400\r\n" + arg + "\r\n"));
+        Request.ProtocolError error = assertInstanceOf(Request.ProtocolError.class, requests.get(0));
+        assertEquals("Protocol error: request larger than 1000 bytes", error.message());
+    }
+
     // ---- helpers
 
     private static RequestDecoder decoder() {

@@ -130,12 +130,15 @@ class RespAuthTest {
     }
 
     @Test
-    void withoutAPasswordAuthIsAnErrorAndEverythingIsAllowed() throws IOException {
+    void withoutAPasswordOneArgumentAuthIsAnErrorAndEverythingIsAllowed() throws IOException {
         try (RespNode node = RespNode.start(dataDir); RawClient c = RawClient.connect(node.port())) {
             assertEquals("+PONG", c.call("PING"));
             String auth = (String) c.call("AUTH", "anything");
             assertTrue(auth.startsWith("-ERR AUTH <password> called without any password configured"), auth);
-            assertTrue(((String) c.call("AUTH", "default", "anything")).startsWith("-ERR AUTH <password> called"));
+            // The default user needs no password (Redis's nopass): clients configured with user and password connect.
+            assertEquals("+OK", c.call("AUTH", "default", "anything"));
+            assertTrue(((String) c.call("AUTH", "someone", "anything")).startsWith("-WRONGPASS "));
+            assertEquals(":2", pairs(assertInstanceOf(List.class, c.call("HELLO", "2", "AUTH", "default", "x"))).get("proto"));
             assertEquals("+OK", c.call("SET", "auth:k", "v"));
             assertEquals(":2", pairs(assertInstanceOf(List.class, c.call("HELLO", "2"))).get("proto"));
             assertTrue(((String) c.call("HELLO", "3")).startsWith("-NOPROTO "));

@@ -126,6 +126,9 @@ class RespCommandsTest {
         assertEquals("10.6", jedis.get("f"));
         jedis.set("f", "5.0e3");
         assertEquals("5200", text(jedis.sendCommand(() -> SafeEncoder.encode("INCRBYFLOAT"), "f", "2.0e2")));
+        jedis.set("huge", "1e308");
+        assertEquals("ERR increment would produce NaN or Infinity", assertThrows(JedisDataException.class,
+                () -> jedis.sendCommand(() -> SafeEncoder.encode("INCRBYFLOAT"), "huge", "1e308")).getMessage());
         assertEquals("ERR value is not a valid float", assertThrows(JedisDataException.class,
                 () -> jedis.sendCommand(() -> SafeEncoder.encode("INCRBYFLOAT"), "f", "abc")).getMessage());
         jedis.set("ttl", "1", SetParams.setParams().ex(100));
@@ -199,6 +202,16 @@ class RespCommandsTest {
         assertEquals(0L, jedis.sendCommand(() -> SafeEncoder.encode("EXPIRE"), "g", "50", "GT"));
         assertEquals(1L, jedis.sendCommand(() -> SafeEncoder.encode("EXPIRE"), "g", "50", "LT"));
         assertTrue(jedis.ttl("g") <= 50);
+        assertEquals(1L, jedis.sendCommand(() -> SafeEncoder.encode("EXPIRE"), "g", "80", "XX", "GT"));
+        assertEquals(0L, jedis.sendCommand(() -> SafeEncoder.encode("EXPIRE"), "g", "90", "XX", "LT"));
+        jedis.set("none", "v");
+        assertEquals(0L, jedis.sendCommand(() -> SafeEncoder.encode("EXPIRE"), "none", "10", "XX", "LT"),
+                "XX LT never applies to a key without expiry");
+        assertEquals("ERR GT and LT options at the same time are not compatible", assertThrows(JedisDataException.class,
+                () -> jedis.sendCommand(() -> SafeEncoder.encode("EXPIRE"), "g", "10", "GT", "LT")).getMessage());
+        assertEquals("ERR NX and XX, GT or LT options at the same time are not compatible",
+                assertThrows(JedisDataException.class,
+                        () -> jedis.sendCommand(() -> SafeEncoder.encode("EXPIRE"), "g", "10", "NX", "GT")).getMessage());
     }
 
     @Test
@@ -248,6 +261,8 @@ class RespCommandsTest {
         assertTrue(jedis.copy("dst", "copy", true));
         assertEquals("w", jedis.get("copy"));
         assertFalse(jedis.copy("missing", "copy2", false));
+        assertEquals("ERR source and destination objects are the same",
+                assertThrows(JedisDataException.class, () -> jedis.copy("copy", "copy", true)).getMessage());
         assertEquals("string", jedis.type("copy"));
         assertEquals("none", jedis.type("missing"));
     }

@@ -247,7 +247,7 @@ class KeyOperationTest {
 
     @Test
     void incrByFloatRefusesAResultThatIsInfinite() {
-        assertCode(OperationException.NOT_FLOAT,
+        assertCode(OperationException.OVERFLOW,
                 () -> new AddFloat("1.7e308").apply(version("1.7e308", 0), NOW, LIMIT));
     }
 

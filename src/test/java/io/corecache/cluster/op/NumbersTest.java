@@ -126,7 +126,8 @@ class NumbersTest {
     void anInfiniteResultIsRefused() {
         OperationException e = assertThrows(OperationException.class,
                 () -> Numbers.formatDecimal(new BigDecimal("1.7e308").add(new BigDecimal("1.7e308"))));
-        assertEquals(OperationException.NOT_FLOAT, e.code());
+        assertEquals(OperationException.OVERFLOW, e.code(), "Redis: increment would produce NaN or Infinity");
+        assertEquals("increment would produce NaN or Infinity", e.getMessage());
     }
 
     @Test
