@@ -2,6 +2,7 @@ package io.corecache.api.resp;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -43,8 +44,10 @@ final class InlineSplitter {
                         return null;
                     }
                     byte c = line[p];
-                    if (c == '\\' && p + 3 < to && line[p + 1] == 'x' && isHex(line[p + 2]) && isHex(line[p + 3])) {
-                        current[n++] = (byte) (hexValue(line[p + 2]) * 16 + hexValue(line[p + 3]));
+                    if (c == '\\' && p + 3 < to && line[p + 1] == 'x' && HexFormat.isHexDigit(line[p + 2])
+                            && HexFormat.isHexDigit(line[p + 3])) {
+                        current[n++] = (byte) (HexFormat.fromHexDigit(line[p + 2]) * 16
+                                + HexFormat.fromHexDigit(line[p + 3]));
                         p += 3;
                     } else if (c == '\\' && p + 1 < to) {
                         p++;
@@ -106,22 +109,5 @@ final class InlineSplitter {
             case 'a' -> 0x07;
             default -> c;
         };
-    }
-
-    private static boolean isHex(byte c) {
-        return hexValue(c) >= 0;
-    }
-
-    private static int hexValue(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 }
