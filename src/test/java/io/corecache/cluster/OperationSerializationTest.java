@@ -19,13 +19,7 @@ import io.corecache.cluster.op.Persist;
 import io.corecache.cluster.op.SetExpiry;
 import io.corecache.cluster.op.SetRange;
 import io.corecache.cluster.op.SetValue;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializer;
-import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,22 +44,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OperationSerializationTest {
 
-    private static ActorTestKit testKit;
-    private static Serialization serialization;
+    private static CborWire wire;
 
     private static final byte[] KEY = {0, (byte) 0xFF, 'k', (byte) 0x80};
     private static final byte[] BINARY = {1, 0, (byte) 0xFE, '\n', (byte) 0x80};
 
     @BeforeAll
     static void start() {
-        testKit = ActorTestKit.create(CoreCacheNode.configWith(com.typesafe.config.ConfigFactory.parseString(
-                "pekko.actor.provider = local\npekko.management.http.port = 0")));
-        serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+        wire = CborWire.start();
     }
 
     @AfterAll
     static void stop() {
-        testKit.shutdownTestKit();
+        wire.close();
     }
 
     /** One of each operation, with every option and enum value, binary bytes and extreme numbers. */
@@ -116,7 +107,7 @@ class OperationSerializationTest {
 
     @Test
     void everyOperationRoundTripsInsideApply() {
-        TestProbe<Reply> probe = testKit.createTestProbe();
+        TestProbe<Reply> probe = wire.testKit().createTestProbe();
         for (KeyOperation op : everyOperation()) {
             Apply sent = new Apply(KEY, op, probe.getRef());
             Apply received = roundTrip(sent);
@@ -141,7 +132,7 @@ class OperationSerializationTest {
 
     @Test
     void clearAndClearedRoundTrip() {
-        TestProbe<Reply> probe = testKit.createTestProbe();
+        TestProbe<Reply> probe = wire.testKit().createTestProbe();
         Clear clear = roundTrip(new Clear(probe.getRef()));
         assertEquals(probe.getRef(), clear.replyTo());
         assertEquals(new Clear(probe.getRef()), clear);
@@ -151,7 +142,7 @@ class OperationSerializationTest {
 
     @Test
     void batchOpsKeepTheirPreconditions() {
-        TestProbe<Reply> probe = testKit.createTestProbe();
+        TestProbe<Reply> probe = wire.testKit().createTestProbe();
         List<BatchOp> ops = List.of(
                 new BatchOp(KEY, BINARY, 0, Precondition.ABSENT),
                 new BatchOp(KEY, BINARY, 5000, Precondition.PRESENT),
@@ -172,21 +163,15 @@ class OperationSerializationTest {
     @Test
     void theOperationTypeTravelsByNameNotByClassName() {
         // The CBOR names the subtype ("op": "set"), so renaming or moving a record does not break the wire.
-        byte[] bytes = serialization.serialize(new Apply(KEY, new AddInteger(1), testKit.<Reply>createTestProbe().getRef()))
+        byte[] bytes = wire.serialization().serialize(new Apply(KEY, new AddInteger(1), wire.testKit().<Reply>createTestProbe().getRef()))
                 .get();
         String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
         assertTrue(text.contains("add-integer"), "type name on the wire");
         assertTrue(!text.contains("io.corecache.cluster.op.AddInteger"), "no class name on the wire");
     }
 
-    @SuppressWarnings("unchecked")
     private static <T> T roundTrip(T message) {
-        Serializer serializer = serialization.findSerializerFor(message);
-        assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName(),
-                "message " + message.getClass() + " must be bound to jackson-cbor");
-        byte[] bytes = serialization.serialize(message).get();
-        String manifest = Serializers.manifestFor(serializer, message);
-        return (T) serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+        return wire.roundTrip(message);
     }
 
     /** Equal as records, comparing byte arrays by content and recursing into records and lists. */

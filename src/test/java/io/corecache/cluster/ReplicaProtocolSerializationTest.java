@@ -14,13 +14,7 @@ import io.corecache.cluster.ReplicaProtocol.Scan;
 import io.corecache.cluster.ReplicaProtocol.ScanPage;
 import io.corecache.cluster.ReplicaProtocol.StoredEntry;
 import io.corecache.cluster.ReplicaProtocol.StoredValue;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializer;
-import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,34 +32,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReplicaProtocolSerializationTest {
 
-    private static ActorTestKit testKit;
-    private static Serialization serialization;
+    private static CborWire wire;
 
     @BeforeAll
     static void start() {
-        testKit = ActorTestKit.create(CoreCacheNode.configWith(com.typesafe.config.ConfigFactory.parseString(
-                "pekko.actor.provider = local\npekko.management.http.port = 0")));
-        serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+        wire = CborWire.start();
     }
 
     @AfterAll
     static void stop() {
-        testKit.shutdownTestKit();
+        wire.close();
     }
 
-    @SuppressWarnings("unchecked")
     private static <T> T roundTrip(T message) {
-        Serializer serializer = serialization.findSerializerFor(message);
-        assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName(),
-                "message " + message.getClass() + " must be bound to jackson-cbor");
-        byte[] bytes = serialization.serialize(message).get();
-        String manifest = Serializers.manifestFor(serializer, message);
-        return (T) serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+        return wire.roundTrip(message);
     }
 
     @Test
     void commandsRoundTripWithBinaryBytes() {
-        TestProbe<Reply> probe = testKit.createTestProbe();
+        TestProbe<Reply> probe = wire.testKit().createTestProbe();
         byte[] key = {0, (byte) 0xFF, 'k'};
         byte[] value = {1, 2, (byte) 0x80};
 
