@@ -39,6 +39,8 @@ while getopts "t:c:d:w:k:n:h" opt; do
 done
 
 root="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib.sh
+source "$root/bench/lib.sh"
 bench_dir="$root/bench"
 say() { echo "http-wrk: $*" >&2; }
 
@@ -63,12 +65,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/corecache-http-wrk.XXXXXX")"
 nginx_pid=""
 node_pid=""
 stop_node() {
-  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
-    kill -TERM "$node_pid" 2>/dev/null || true
-    for _ in $(seq 1 300); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$node_pid" 2>/dev/null || true
-    wait "$node_pid" 2>/dev/null || true
-  fi
+  stop_pid "$node_pid"
   node_pid=""
 }
 cluster_dir=""
@@ -88,21 +85,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# free_port VAR: sets VAR to a loopback port nothing listens on, and not one handed out earlier in this run.
-taken=" "
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    case "$taken" in *" $port "*) continue ;; esac
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      taken="$taken$port "
-      printf -v "$1" '%s' "$port"
-      return
-    fi
-  done
-  say "no free port found"; exit 1
-}
 
 # ---- nginx ---------------------------------------------------------------------------------------------------
 body100="$(printf 'x%.0s' $(seq 1 100))"

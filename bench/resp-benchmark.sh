@@ -52,6 +52,8 @@ done
 if [ "$rounds" -lt 1 ] || [ "$rounds" -gt 50 ]; then echo "resp-benchmark: -r must be 1..50" >&2; exit 2; fi
 
 root="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib.sh
+source "$root/bench/lib.sh"
 say() { echo "resp-benchmark: $*" >&2; }
 command_line="bench/resp-benchmark.sh $*"
 
@@ -69,15 +71,6 @@ key_opts=()
 work="$(mktemp -d "${TMPDIR:-/tmp}/corecache-resp-bench.XXXXXX")"
 redis_pid=""
 node_pid=""
-stop_pid() { # stop_pid PID: TERM, up to 30 s, then KILL
-  local pid="$1"
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
-}
 cleanup() {
   stop_pid "$node_pid"
   stop_pid "$redis_pid"
@@ -86,21 +79,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# free_port VAR: sets VAR to a loopback port nothing listens on, and not one handed out earlier in this run.
-taken=" "
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    case "$taken" in *" $port "*) continue ;; esac
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      taken="$taken$port "
-      printf -v "$1" '%s' "$port"
-      return
-    fi
-  done
-  say "no free port found"; exit 1
-}
 
 # ---- redis-server ----------------------------------------------------------------------------------------------
 free_port redis_port
