@@ -45,6 +45,10 @@ class NodeConfigTest {
         assertEquals(25520, c.getInt("pekko.remote.artery.canonical.port"));
         assertEquals("127.0.0.1", c.getString("pekko.management.http.hostname"));
         assertEquals(8558, c.getInt("pekko.management.http.port"));
+        assertEquals("127.0.0.1", c.getString("corecache.resp.host"));
+        assertEquals(6380, c.getInt("corecache.resp.port"));
+        assertTrue(c.getBoolean("corecache.resp.enabled"));
+        assertEquals("", c.getString("corecache.resp.password"));
     }
 
     @Test
@@ -93,6 +97,8 @@ class NodeConfigTest {
         env.put("CORECACHE_HTTP", "0.0.0.0:80");
         env.put("CORECACHE_REMOTE", "node1.example:25521");
         env.put("CORECACHE_MANAGEMENT", "[::1]:8559");
+        env.put("CORECACHE_RESP", "0.0.0.0:6390");
+        env.put("CORECACHE_RESP_PASSWORD", "s3cret");
         Config c = NodeConfig.load(NONE, env, null);
         assertEquals("/var/lib/corecache", c.getString("corecache.data-dir"));
         assertEquals("lsm", c.getString("corecache.engine"));
@@ -104,6 +110,16 @@ class NodeConfigTest {
         assertEquals(25521, c.getInt("pekko.remote.artery.canonical.port"));
         assertEquals("::1", c.getString("pekko.management.http.hostname"), "brackets of an IPv6 address are removed");
         assertEquals(8559, c.getInt("pekko.management.http.port"));
+        assertEquals("0.0.0.0", c.getString("corecache.resp.host"));
+        assertEquals(6390, c.getInt("corecache.resp.port"));
+        assertEquals("s3cret", c.getString("corecache.resp.password"));
+    }
+
+    @Test
+    void theRespFlagBeatsTheEnvironment() {
+        Config c = NodeConfig.load(Map.of("resp", "127.0.0.2:7000"), Map.of("CORECACHE_RESP", "0.0.0.0:6390"), null);
+        assertEquals("127.0.0.2", c.getString("corecache.resp.host"));
+        assertEquals(7000, c.getInt("corecache.resp.port"));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.corecache.api.resp;
 
+import io.corecache.cluster.op.Numbers;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +52,7 @@ final class Call {
     }
 
     long integer(int i) {
-        Long value = io.corecache.cluster.op.Numbers.tryParseLong(args.get(i));
+        Long value = Numbers.tryParseLong(args.get(i));
         if (value == null) {
             throw CommandError.notInteger();
         }

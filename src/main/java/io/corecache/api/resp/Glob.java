@@ -1,5 +1,7 @@
 package io.corecache.api.resp;
 
+import java.io.ByteArrayOutputStream;
+
 /**
  * Redis's glob patterns (KEYS, SCAN MATCH, CONFIG GET): {@code *} any bytes, {@code ?} one byte,
  * {@code [abc]}, {@code [^a]}, {@code [a-z]} a class, {@code \x} the byte x. Matched on bytes, as Redis does.
@@ -17,7 +19,7 @@ final class Glob {
      * only that key range.
      */
     byte[] literalPrefix() {
-        java.io.ByteArrayOutputStream prefix = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream prefix = new ByteArrayOutputStream();
         for (int i = 0; i < pattern.length; i++) {
             byte b = pattern[i];
             if (b == '*' || b == '?' || b == '[') {

@@ -19,6 +19,9 @@ import java.util.concurrent.CompletionStage;
 /** Commands on keys whatever their value: DEL, EXISTS, TYPE, the expiry family, RENAME, COPY. */
 final class KeyCommands {
 
+    /** How many times RENAME reads its source again when the source changed under it. */
+    private static final int RENAME_ATTEMPTS = 10;
+
     private final InstantSource clock;
 
     private KeyCommands(InstantSource clock) {
@@ -42,8 +45,8 @@ final class KeyCommands {
         table.read("pttl", 2, 1, 1, 1, call -> keys.ttl(call, 1));
         table.read("expiretime", 2, 1, 1, 1, call -> expireTime(call, 1000));
         table.read("pexpiretime", 2, 1, 1, 1, call -> expireTime(call, 1));
-        table.sequential("rename", 3, true, 1, 2, 1, call -> keys.rename(call, false));
-        table.sequential("renamenx", 3, true, 1, 2, 1, call -> keys.rename(call, true));
+        table.sequential("rename", 3, true, 1, 2, 1, call -> keys.rename(call, false, RENAME_ATTEMPTS));
+        table.sequential("renamenx", 3, true, 1, 2, 1, call -> keys.rename(call, true, RENAME_ATTEMPTS));
         table.sequential("copy", -3, true, 1, 2, 1, keys::copy);
     }
 
@@ -140,7 +143,7 @@ final class KeyCommands {
      * they are two writes: the new key is written, then the old one deleted if unchanged; a reader between
      * them sees both keys, and a crash between them leaves both (docs/resp.md).
      */
-    private CompletionStage<RespValue> rename(Call call, boolean onlyIfAbsent) {
+    private CompletionStage<RespValue> rename(Call call, boolean onlyIfAbsent, int attempts) {
         byte[] source = call.arg(1);
         byte[] target = call.arg(2);
         return call.store().get(source, call.direct(source), call.name()).thenCompose(v -> {
@@ -162,7 +165,7 @@ final class KeyCommands {
                         new BatchOp(source, null, 0, unchanged));
                 return call.store().batch(partition, ops, call.name()).thenCompose(done ->
                         done ? CompletableFuture.completedFuture(renamed(onlyIfAbsent))
-                                : retryOrRefuse(call, onlyIfAbsent));
+                                : retryOrRefuse(call, onlyIfAbsent, attempts - 1));
             }
             SetValue write = new SetValue(v.value(), ttl == 0 ? Expiry.NONE : Expiry.after(ttl),
                     onlyIfAbsent ? SetValue.Condition.IF_ABSENT : SetValue.Condition.ALWAYS, false);
@@ -179,13 +182,23 @@ final class KeyCommands {
         return onlyIfAbsent ? RespValue.ONE : RespValue.OK;
     }
 
-    /** The batch failed: the target exists (RENAMENX: 0), or the source changed since it was read. */
-    private CompletionStage<RespValue> retryOrRefuse(Call call, boolean onlyIfAbsent) {
+    /**
+     * The batch failed: the target exists (RENAMENX: 0), or the source changed since it was read; then the
+     * rename starts over, a bounded number of times, so writers that never pause cannot keep it spinning.
+     */
+    private CompletionStage<RespValue> retryOrRefuse(Call call, boolean onlyIfAbsent, int attempts) {
         if (onlyIfAbsent) {
             return call.store().get(call.arg(2), false, call.name()).thenCompose(target -> target != null
-                    ? CompletableFuture.completedFuture(RespValue.ZERO) : rename(call, true));
+                    ? CompletableFuture.completedFuture(RespValue.ZERO) : again(call, true, attempts));
         }
-        return rename(call, false);
+        return again(call, false, attempts);
+    }
+
+    private CompletionStage<RespValue> again(Call call, boolean onlyIfAbsent, int attempts) {
+        if (attempts == 0) {
+            throw new CommandError("TRYAGAIN the source key kept changing while it was renamed");
+        }
+        return rename(call, onlyIfAbsent, attempts);
     }
 
     /** COPY source destination [DB 0] [REPLACE]: 1 if copied, 0 if the source is absent or the target exists. */

@@ -5,6 +5,7 @@ import io.corecache.engine.Versioned;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The commands of memento, the Redis-like server CoreCache replaces, beside Redis's own SET, GET, DEL and
@@ -46,7 +47,7 @@ final class MementoCommands {
      * GETP key: the key, its value, when it was created and when it expires (epoch millis; -1 for never),
      * as an array of four; nil when the key is absent.
      */
-    private static java.util.concurrent.CompletionStage<RespValue> getp(Call call) {
+    private static CompletionStage<RespValue> getp(Call call) {
         return StringCommands.value(call).thenApply(v -> {
             if (v == null) {
                 return RespValue.NIL_ARRAY;

@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +76,7 @@ public final class RespServer {
     }
 
     private void bind(Duration shutdownDeadline) {
-        Source<Tcp.IncomingConnection, java.util.concurrent.CompletionStage<Tcp.ServerBinding>> incoming =
+        Source<Tcp.IncomingConnection, CompletionStage<Tcp.ServerBinding>> incoming =
                 Tcp.get(system).bind(settings.host(), settings.port(), 1024, List.of(), false, Optional.empty());
         try {
             binding = incoming.toMat(Sink.foreach(this::accept), Keep.left()).run(system)
@@ -115,7 +117,7 @@ public final class RespServer {
         });
     }
 
-    private Flow<ByteString, ByteString, java.util.concurrent.CompletionStage<Done>> flow(RespSession session) {
+    private Flow<ByteString, ByteString, CompletionStage<Done>> flow(RespSession session) {
         RequestDecoder decoder = endpoint.decoder();
         Flow<ByteString, ByteString, NotUsed> in = Flow.of(ByteString.class).via(closing.flow());
         if (!settings.idleTimeout().isZero()) {
@@ -139,14 +141,14 @@ public final class RespServer {
         if (requests.size() <= depth) {
             return requests.isEmpty() ? List.of() : List.of(requests);
         }
-        List<List<Request>> groups = new java.util.ArrayList<>();
+        List<List<Request>> groups = new ArrayList<>();
         for (int from = 0; from < requests.size(); from += depth) {
             groups.add(requests.subList(from, Math.min(requests.size(), from + depth)));
         }
         return groups;
     }
 
-    private java.util.concurrent.CompletionStage<Done> finishConnections(Duration deadline) {
+    private CompletionStage<Done> finishConnections(Duration deadline) {
         closing.shutdown();
         return CompletableFuture.allOf(connections.toArray(CompletableFuture[]::new))
                 .completeOnTimeout(null, deadline.toMillis(), TimeUnit.MILLISECONDS)

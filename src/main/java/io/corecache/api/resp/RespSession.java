@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Supplier;
 
 /**
  * One client connection's state (its id, name, whether it authenticated) and the order its commands start in.
@@ -50,8 +51,7 @@ final class RespSession {
      * Starts {@code command} once every earlier command may be overtaken; the returned stage completes with
      * its reply. {@code writePartitions} are the partitions it writes, marked while it is in flight.
      */
-    CompletionStage<RespValue> start(CommandSpec spec, int[] writePartitions, java.util.function.Supplier<
-            CompletionStage<RespValue>> command) {
+    CompletionStage<RespValue> start(CommandSpec spec, int[] writePartitions, Supplier<CompletionStage<RespValue>> command) {
         CompletableFuture<RespValue> reply = new CompletableFuture<>();
         CompletableFuture<Void> previous = gate;
         if (previous.isDone()) {
@@ -63,7 +63,7 @@ final class RespSession {
     }
 
     private CompletableFuture<Void> run(CommandSpec spec, int[] writePartitions,
-                                        java.util.function.Supplier<CompletionStage<RespValue>> command,
+                                        Supplier<CompletionStage<RespValue>> command,
                                         CompletableFuture<RespValue> reply) {
         for (int p : writePartitions) {
             writesInFlight.incrementAndGet(p);

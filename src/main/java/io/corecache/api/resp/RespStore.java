@@ -6,6 +6,7 @@ import io.corecache.cluster.ReplicaProtocol.Batch;
 import io.corecache.cluster.ReplicaProtocol.BatchApplied;
 import io.corecache.cluster.ReplicaProtocol.BatchOp;
 import io.corecache.cluster.ReplicaProtocol.Clear;
+import io.corecache.cluster.ReplicaProtocol.Command;
 import io.corecache.cluster.ReplicaProtocol.Cleared;
 import io.corecache.cluster.ReplicaProtocol.Delete;
 import io.corecache.cluster.ReplicaProtocol.Deleted;
@@ -22,11 +23,14 @@ import io.corecache.cluster.ReplicaProtocol.StoredValue;
 import io.corecache.cluster.Router;
 import io.corecache.cluster.ScanMerger;
 import io.corecache.cluster.op.KeyOperation;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.japi.function.Function;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.ToLongFunction;
 
 /**
  * The store as RESP commands see it: a key's version, an atomic operation on a key, conditional batches
@@ -105,32 +109,29 @@ final class RespStore {
 
     /** Deletes every key of every partition; the number deleted. */
     CompletionStage<Long> clearAll(String command) {
-        List<CompletableFuture<Long>> clears = new ArrayList<>();
-        for (int p = 0; p < router.partitions(); p++) {
-            clears.add(router.ask(p, Clear::new).thenApply(answer -> {
-                if (answer instanceof Cleared cleared) {
-                    return cleared.keys();
-                }
-                throw unexpected(answer, command);
-            }).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(clears.toArray(CompletableFuture[]::new))
-                .thenApply(unused -> clears.stream().mapToLong(CompletableFuture::join).sum());
+        return sumOverPartitions(Clear::new, Cleared.class, Cleared::keys, command);
     }
 
     /** The keys every partition holds, as their engines count them (exact for bitcask, an estimate for lsm). */
     CompletionStage<Long> keyCount(String command) {
-        List<CompletableFuture<Long>> counts = new ArrayList<>();
+        return sumOverPartitions(GetStats::new, PartitionStats.class, PartitionStats::keys, command);
+    }
+
+    /** Asks every partition at once and adds up a number from each answer, which must be an {@code R}. */
+    private <R extends Reply> CompletionStage<Long> sumOverPartitions(Function<ActorRef<Reply>, Command> question,
+                                                                      Class<R> expected, ToLongFunction<R> count,
+                                                                      String command) {
+        List<CompletableFuture<Long>> answers = new ArrayList<>();
         for (int p = 0; p < router.partitions(); p++) {
-            counts.add(router.ask(p, GetStats::new).thenApply(answer -> {
-                if (answer instanceof PartitionStats stats) {
-                    return stats.keys();
+            answers.add(router.ask(p, question).thenApply(answer -> {
+                if (!expected.isInstance(answer)) {
+                    throw unexpected(answer, command);
                 }
-                throw unexpected(answer, command);
+                return count.applyAsLong(expected.cast(answer));
             }).toCompletableFuture());
         }
-        return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
-                .thenApply(unused -> counts.stream().mapToLong(CompletableFuture::join).sum());
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(unused -> answers.stream().mapToLong(CompletableFuture::join).sum());
     }
 
     /** Keys {@code start <= key < end} of every partition in order (see {@link ScanMerger}). */

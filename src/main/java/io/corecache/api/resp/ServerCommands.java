@@ -1,6 +1,8 @@
 package io.corecache.api.resp;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +43,7 @@ final class ServerCommands {
             return done(RespValue.OK);
         });
         table.server("time", 1, call -> {
-            java.time.Instant now = clock.instant();
+            Instant now = clock.instant();
             return done(RespValue.array(List.of(RespValue.bulk(Long.toString(now.getEpochSecond())),
                     RespValue.bulk(Long.toString(now.getNano() / 1000)))));
         });
@@ -186,7 +188,7 @@ final class ServerCommands {
                 + " idle=" + (now - s.lastActiveAt()) / 1000 + " db=0 cmd=" + s.lastCommand();
     }
 
-    private static String address(java.net.InetSocketAddress address) {
+    private static String address(InetSocketAddress address) {
         return address == null ? "?" : address.getHostString() + ":" + address.getPort();
     }
 
